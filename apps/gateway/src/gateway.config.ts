@@ -1,0 +1,26 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { httpSchema, kafkaSchema, logSchema, port } from '@app/config';
+
+export const gatewayConfigSchema = kafkaSchema
+  .extend(httpSchema(3000).shape)
+  .extend(logSchema.shape)
+  .extend({
+    GRPC_PORT: port(50051),
+    /** Identifies this gateway's reply consumer group; replies carry it in reply_to. */
+    GATEWAY_INSTANCE_ID: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]+$/)
+      .default(`${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`),
+    DEFAULT_DEADLINE_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    MAX_DEADLINE_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+    /** How long past the deadline the gateway waits for the selector before answering on its own. */
+    REPLY_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    MAX_TEXT_CHARS: z.coerce.number().int().min(1).max(100_000).default(2000),
+    MAX_BODY_BYTES: z.coerce.number().int().min(256).max(10_000_000).default(16_384),
+    /** Requests waiting for a reply above which new ones are refused with 503 + Retry-After. */
+    MAX_PENDING_REPLIES: z.coerce.number().int().min(1).default(10_000),
+  });
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -1,0 +1,118 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { APP_CONFIG } from '@app/config';
+import { ChatMessageSchema, SCHEMA_VERSION, Topic } from '@app/contracts';
+import { EventProducer } from '@app/kafka';
+import { METRICS_REGISTRY } from '@app/metrics';
+import type { GatewayConfig } from '../gateway.config';
+import type { MessageInput } from './message-input';
+import { PendingReplies, type DeliveredReply } from './pending-replies';
+
+export type Channel = 'http' | 'grpc';
+
+export interface MessageResult {
+  messageId: string;
+  conversationId: string;
+  clientMessageId?: string;
+  reply: DeliveredReply;
+}
+
+/** The gateway cannot take more work now; the client should retry after a pause. */
+export class OverloadedError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many messages are waiting for replies');
+    this.name = 'OverloadedError';
+  }
+}
+
+/** Said when the pipeline did not answer in time: the user still gets a reply, marked as a fallback. */
+const GATEWAY_FALLBACK_TEXT = "Sorry, I zoned out for a second there. What were you saying?";
+
+/** Accepts a message, puts it on chat.messages and waits for its reply (or answers by itself in time). */
+@Injectable()
+export class MessageIntakeService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(MessageIntakeService.name);
+  readonly pending = new PendingReplies();
+  private draining = false;
+  private readonly accepted: Counter;
+  private readonly replyLatency: Histogram;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: GatewayConfig,
+    private readonly producer: EventProducer,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.accepted = new Counter({
+      name: 'gateway_messages_total',
+      help: 'Messages accepted, by channel and how they were answered',
+      labelNames: ['channel', 'answered_by'],
+      registers: [registry],
+    });
+    this.replyLatency = new Histogram({
+      name: 'gateway_reply_latency_seconds',
+      help: 'Acceptance to reply, as the client sees it',
+      labelNames: ['channel', 'source'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 5],
+      registers: [registry],
+    });
+  }
+
+  async handle(input: MessageInput, channel: Channel): Promise<MessageResult> {
+    if (this.draining || this.pending.size >= this.config.MAX_PENDING_REPLIES) throw new OverloadedError(1);
+    const acceptedAtMs = Date.now();
+    const deadlineAtMs = acceptedAtMs + (input.deadlineMs ?? this.config.DEFAULT_DEADLINE_MS);
+    const messageId = randomUUID();
+    const traceId = randomUUID().replaceAll('-', '');
+    const waiting = this.pending.wait(messageId, deadlineAtMs + this.config.REPLY_GRACE_MS - acceptedAtMs);
+    try {
+      await this.producer.send([
+        {
+          topic: Topic.messages,
+          schema: ChatMessageSchema,
+          key: input.conversationId,
+          deadlineAtMs,
+          traceId,
+          value: {
+            meta: {
+              schemaVersion: SCHEMA_VERSION,
+              messageId,
+              conversationId: input.conversationId,
+              userId: input.userId,
+              acceptedAtMs,
+              emittedAtMs: Date.now(),
+              deadlineAtMs,
+              traceId,
+            },
+            text: input.text,
+            clientMessageId: input.clientMessageId ?? '',
+            replyTo: this.config.GATEWAY_INSTANCE_ID,
+            channel,
+          },
+        },
+      ]);
+    } catch (error) {
+      this.pending.deliver(messageId, this.fallback(acceptedAtMs));
+      await waiting;
+      throw error;
+    }
+    const reply = (await waiting) ?? this.fallback(acceptedAtMs);
+    const answeredBy = reply.source === 'gateway-fallback' ? 'gateway' : 'selector';
+    if (answeredBy === 'gateway') this.logger.warn(`no reply for ${messageId} by its deadline + grace; answered with a fallback`);
+    this.accepted.inc({ channel, answered_by: answeredBy });
+    this.replyLatency.observe({ channel, source: reply.source }, (Date.now() - acceptedAtMs) / 1000);
+    return { messageId, conversationId: input.conversationId, clientMessageId: input.clientMessageId, reply };
+  }
+
+  /** Refuses new messages and lets the waiting ones get their replies (each is bounded by its deadline). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.draining = true;
+    const giveUpAt = Date.now() + this.config.MAX_DEADLINE_MS + this.config.REPLY_GRACE_MS;
+    while (this.pending.size > 0 && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 50));
+    this.pending.releaseAll();
+  }
+
+  private fallback(acceptedAtMs: number): DeliveredReply {
+    return { text: GATEWAY_FALLBACK_TEXT, source: 'gateway-fallback', fallback: true, latencyMs: Date.now() - acceptedAtMs, nlu: {} };
+  }
+}

@@ -1,0 +1,27 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { APP_CONFIG } from '@app/config';
+import type { GatewayConfig } from '../gateway.config';
+import { parseMessageInput } from './message-input';
+import { MessageIntakeService } from './message-intake.service';
+
+@Controller('v1/messages')
+export class MessagesController {
+  constructor(
+    private readonly intake: MessageIntakeService,
+    @Inject(APP_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  async send(@Body() body: unknown) {
+    const input = parseMessageInput(body, { maxTextChars: this.config.MAX_TEXT_CHARS, maxDeadlineMs: this.config.MAX_DEADLINE_MS });
+    const result = await this.intake.handle(input, 'http');
+    return {
+      messageId: result.messageId,
+      conversationId: result.conversationId,
+      ...(result.clientMessageId ? { clientMessageId: result.clientMessageId } : {}),
+      reply: { text: result.reply.text, source: result.reply.source, latencyMs: result.reply.latencyMs, fallback: result.reply.fallback },
+      nlu: result.reply.nlu,
+    };
+  }
+}

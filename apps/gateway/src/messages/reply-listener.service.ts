@@ -1,0 +1,48 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG } from '@app/config';
+import { Topic, type Reply } from '@app/contracts';
+import { KafkaRuntime, type EventConsumer } from '@app/kafka';
+import type { GatewayConfig } from '../gateway.config';
+import { MessageIntakeService } from './message-intake.service';
+import type { DeliveredReply } from './pending-replies';
+
+/**
+ * Reads chat.replies in a consumer group of its own (one per gateway instance), so every instance
+ * sees every reply and answers the ones its clients wait for.
+ */
+@Injectable()
+export class ReplyListenerService implements OnApplicationBootstrap {
+  private readonly consumer: EventConsumer;
+
+  constructor(
+    @Inject(APP_CONFIG) config: GatewayConfig,
+    kafka: KafkaRuntime,
+    private readonly intake: MessageIntakeService,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: `gateway-${config.GATEWAY_INSTANCE_ID}`,
+      topics: [Topic.replies],
+      fromBeginning: false,
+      maxWaitTimeInMs: 20,
+      partitionsConsumedConcurrently: 4,
+      handle: async (events) => {
+        for (const consumed of events) {
+          if (consumed.topic !== Topic.replies) continue;
+          const reply = consumed.event;
+          if (reply.replyTo !== config.GATEWAY_INSTANCE_ID || !reply.meta) continue;
+          this.intake.pending.deliver(reply.meta.messageId, toDelivered(reply));
+        }
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+}
+
+export function toDelivered(reply: Reply): DeliveredReply {
+  const nlu: DeliveredReply['nlu'] = {};
+  for (const item of reply.nlu) nlu[item.task] = { label: item.label, score: item.score, model: item.model, latencyMs: item.latencyMs };
+  return { text: reply.text, source: reply.source, fallback: reply.fallback, latencyMs: reply.latencyMs, nlu };
+}

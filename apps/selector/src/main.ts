@@ -1,0 +1,5 @@
+import { runHttpApp } from '@app/runtime';
+import { selectorConfigSchema } from './selector.config';
+import { SelectorModule } from './selector.module';
+
+void runHttpApp('selector', SelectorModule, selectorConfigSchema);

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { csv, httpSchema, kafkaSchema, logSchema } from '@app/config';
+
+export const selectorConfigSchema = kafkaSchema
+  .extend(httpSchema(3200).shape)
+  .extend(logSchema.shape)
+  .extend({
+    /** NLU tasks whose results the merge waits for (it closes early once all are in). */
+    SELECTOR_EXPECTED_TASKS: csv('sentiment'),
+    /** Generators whose candidates the merge waits for. */
+    SELECTOR_EXPECTED_GENERATORS: csv(''),
+    /** The merge closes this long before the deadline so the reply reaches the client in time. */
+    SELECTOR_MARGIN_MS: z.coerce.number().int().min(0).max(5000).default(60),
+  });
+
+export type SelectorConfig = z.infer<typeof selectorConfigSchema>;

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { csv, flag, port } from './load-config';
+
+/** Settings every app shares: where Kafka is, how topics are named, how to authenticate. */
+export const kafkaSchema = z.object({
+  KAFKA_BROKERS: csv('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('sassy-bot'),
+  TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/, 'only letters, digits, ".", "_" and "-"')
+    .default(''),
+  /** Create missing topics at start-up (off where a platform team owns topics, e.g. Strimzi KafkaTopic). */
+  KAFKA_PROVISION_TOPICS: flag(true),
+  KAFKA_SSL: flag(false),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+});
+
+export type KafkaConfig = z.infer<typeof kafkaSchema>;
+
+/** The HTTP port every app serves /healthz, /readyz and /metrics on. */
+export const httpSchema = (defaultPort: number) =>
+  z.object({
+    PORT: port(defaultPort),
+    HOST: z.string().default('0.0.0.0'),
+  });
+
+export const logSchema = z.object({
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});

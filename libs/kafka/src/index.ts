@@ -1,0 +1,6 @@
+export * from './kafka.module';
+export * from './kafka-client.factory';
+export * from './event-producer';
+export * from './event-consumer';
+export * from './co-partitioned-assigner';
+export * from './topic-provisioner';

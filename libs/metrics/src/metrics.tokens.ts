@@ -1,0 +1,2 @@
+/** The prom-client registry of this process. */
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');

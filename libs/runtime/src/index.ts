@@ -1,0 +1,2 @@
+export * from './run-http-app';
+export * from './exit-with-parent';

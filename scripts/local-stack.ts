@@ -1,0 +1,201 @@
+/**
+ * Runs the whole pipeline on one machine: a real Kafka broker (unless KAFKA_BROKERS points at one)
+ * and every app as its own process, as in production. Used by `npm start` and the integration tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '@app/contracts';
+import { LocalKafkaBroker, freePorts } from '@app/local-kafka';
+
+export type AppName = 'analytics-sink' | 'selector' | 'nlu-worker' | 'gateway';
+
+export interface AppSpec {
+  /** Process name in logs, e.g. nlu-sentiment. */
+  id: string;
+  app: AppName;
+  env: Record<string, string>;
+}
+
+export interface LocalStackOptions {
+  /** Holds the broker's data, chdb's data and every process's log. */
+  dataDir: string;
+  /** An existing cluster; when unset a local broker is started. */
+  kafkaBrokers?: string;
+  kafkaPort?: number;
+  /** Ports for each app's HTTP server; 0 = pick free ports (tests). */
+  ports: { gateway: number; grpc: number; sink: number; selector: number; nluBase: number };
+  nluTasks: string[];
+  topicPrefix?: string;
+  /** Extra env for every app (e.g. deadlines). */
+  env?: Record<string, string>;
+  /** Which apps to run (default all). */
+  apps?: AppName[];
+  /** Mirror app output to this process's stdout with a [name] prefix. */
+  echo?: boolean;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningApp {
+  spec: AppSpec;
+  port: number;
+  process: ChildProcess;
+  log: WriteStream;
+}
+
+export interface LocalStack {
+  kafkaBrokers: string;
+  broker?: LocalKafkaBroker;
+  apps: RunningApp[];
+  gatewayUrl: string;
+  grpcAddress: string;
+  sinkUrl: string;
+  url(id: string): string;
+  stop(): Promise<void>;
+}
+
+const ALL_APPS: AppName[] = ['analytics-sink', 'selector', 'nlu-worker', 'gateway'];
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const root = repoRoot();
+  let broker: LocalKafkaBroker | undefined;
+  let kafkaBrokers = options.kafkaBrokers;
+  const running: RunningApp[] = [];
+
+  const stop = async () => {
+    // Reverse order: the gateway stops taking messages first, the sink flushes last.
+    for (const app of [...running].reverse()) await stopProcess(app.process);
+    running.forEach((app) => app.log.end());
+    await broker?.stop();
+  };
+
+  try {
+    if (!kafkaBrokers) {
+      broker = new LocalKafkaBroker({ dataDir: join(options.dataDir, 'kafka'), port: options.kafkaPort ?? 0 });
+      log('stack', 'starting Apache Kafka (KRaft) ...');
+      await broker.start();
+      kafkaBrokers = broker.bootstrap;
+      log('stack', `Kafka ready at ${kafkaBrokers}`);
+    }
+    const wanted = options.apps ?? ALL_APPS;
+    const specs = planApps(options, wanted);
+    const needed = specs.length + (wanted.includes('gateway') ? 1 : 0);
+    const spare = await freePorts(needed);
+    const pick = (configured: number) => (configured > 0 ? configured : (spare.pop() as number));
+    const common = {
+      KAFKA_BROKERS: kafkaBrokers,
+      TOPIC_PREFIX: options.topicPrefix ?? '',
+      HOST: '127.0.0.1',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      ...options.env,
+    };
+    let grpcPort = 0;
+    for (const spec of specs) {
+      const port = pick(portFor(spec, options));
+      const env: Record<string, string> = { ...common, ...spec.env, PORT: String(port) };
+      if (spec.app === 'gateway') {
+        grpcPort = pick(options.ports.grpc);
+        env.GRPC_PORT = String(grpcPort);
+      }
+      if (spec.app === 'analytics-sink') env.CLICKHOUSE_DATA_DIR ??= join(options.dataDir, 'chdb');
+      running.push(launch(root, spec, port, env, options));
+    }
+    await Promise.all(running.map((app) => waitReady(app, options.readyTimeoutMs ?? 90_000)));
+    const find = (id: string) => running.find((app) => app.spec.id === id);
+    const url = (id: string) => {
+      const app = find(id);
+      if (!app) throw new Error(`no app ${id} in this stack`);
+      return `http://127.0.0.1:${app.port}`;
+    };
+    return {
+      kafkaBrokers,
+      broker,
+      apps: running,
+      gatewayUrl: find('gateway') ? url('gateway') : '',
+      grpcAddress: `127.0.0.1:${grpcPort}`,
+      sinkUrl: find('analytics-sink') ? url('analytics-sink') : '',
+      url,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function planApps(options: LocalStackOptions, wanted: AppName[]): AppSpec[] {
+  const specs: AppSpec[] = [];
+  // Consumers before the gateway, so nothing is produced before someone listens.
+  if (wanted.includes('analytics-sink')) specs.push({ id: 'analytics-sink', app: 'analytics-sink', env: {} });
+  if (wanted.includes('selector')) specs.push({ id: 'selector', app: 'selector', env: { SELECTOR_EXPECTED_TASKS: options.nluTasks.join(',') } });
+  if (wanted.includes('nlu-worker')) {
+    for (const task of options.nluTasks) specs.push({ id: `nlu-${task}`, app: 'nlu-worker', env: { TASK: task } });
+  }
+  if (wanted.includes('gateway')) specs.push({ id: 'gateway', app: 'gateway', env: {} });
+  return specs;
+}
+
+function portFor(spec: AppSpec, options: LocalStackOptions): number {
+  const { ports } = options;
+  switch (spec.app) {
+    case 'gateway':
+      return ports.gateway;
+    case 'analytics-sink':
+      return ports.sink;
+    case 'selector':
+      return ports.selector;
+    case 'nlu-worker':
+      return ports.nluBase > 0 ? ports.nluBase + options.nluTasks.indexOf(spec.env.TASK) : 0;
+  }
+}
+
+function launch(root: string, spec: AppSpec, port: number, env: Record<string, string>, options: LocalStackOptions): RunningApp {
+  const logPath = join(options.dataDir, 'logs', `${spec.id}.log`);
+  mkdirSync(join(options.dataDir, 'logs'), { recursive: true });
+  const logStream = createWriteStream(logPath, { flags: 'a' });
+  const child = spawn(process.execPath, [join(root, 'dist', 'apps', spec.app, 'src', 'main.js')], {
+    cwd: root,
+    env: { ...process.env, ...env, EXIT_WITH_PARENT: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: Ctrl-C reaches the launcher alone, which then stops apps in order.
+    detached: true,
+  });
+  const forward = (chunk: Buffer) => {
+    logStream.write(chunk);
+    if (options.echo) for (const line of chunk.toString().split('\n')) if (line.trim()) log(spec.id, line);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  return { spec, port, process: child, log: logStream };
+}
+
+async function waitReady(app: RunningApp, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  const url = `http://127.0.0.1:${app.port}/readyz`;
+  while (Date.now() - started < timeoutMs) {
+    if (app.process.exitCode !== null) throw new Error(`${app.spec.id} exited with code ${app.process.exitCode}; see its log`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${app.spec.id} was not ready within ${timeoutMs} ms (${url})`);
+}
+
+/** SIGTERM for a graceful drain; SIGKILL if it does not exit in time. */
+export async function stopProcess(child: ChildProcess, graceMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+function log(name: string, line: string): void {
+  process.stdout.write(`[${name}] ${line}\n`);
+}

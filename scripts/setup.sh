@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Everything `npm start` and `npm test` need on a fresh clone: npm packages, Kafka jars, a build.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# onnxruntime-node's install step downloads CUDA libraries, which offline machines cannot; CPU works without them.
+export ONNXRUNTIME_NODE_INSTALL=skip
+
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "[setup] installing npm packages ..."
+  npm ci --no-audit --no-fund
+fi
+bash scripts/kafka-fetch.sh
+echo "[setup] building ..."
+npm run --silent build

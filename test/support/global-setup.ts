@@ -1,0 +1,41 @@
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { LocalStack, startLocalStack as StartLocalStack } from '../../scripts/local-stack';
+import { STACK_INFO_FILE, type StackInfo } from './stack-info';
+
+declare global {
+  var __STACK__: LocalStack | undefined;
+}
+
+/** Starts one real stack (Kafka broker, chdb sink, selector, NLU worker, gateway) for the whole suite. */
+export default async function globalSetup(): Promise<void> {
+  // The apps run from dist (built by scripts/test.sh), so the launcher does too.
+  const { startLocalStack } = require('../../dist/scripts/local-stack.js') as { startLocalStack: typeof StartLocalStack };
+  const dataRoot = dirname(STACK_INFO_FILE);
+  mkdirSync(dataRoot, { recursive: true });
+  // Keep only this run's data and logs.
+  for (const old of readdirSync(dataRoot).filter((name) => name.startsWith('test-'))) rmSync(join(dataRoot, old), { recursive: true, force: true });
+  const dataDir = join(dataRoot, `test-${process.pid}`);
+  mkdirSync(dataDir, { recursive: true });
+  const started = Date.now();
+  const stack = await startLocalStack({
+    dataDir,
+    kafkaBrokers: process.env.TEST_KAFKA_BROKERS,
+    ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0 },
+    nluTasks: ['sentiment'],
+    topicPrefix: `t${process.pid}.`,
+    env: { LOG_LEVEL: 'log', SINK_FLUSH_MS: '100' },
+    echo: process.env.STACK_ECHO === '1',
+  });
+  globalThis.__STACK__ = stack;
+  const info: StackInfo = {
+    dataDir,
+    kafkaBrokers: stack.kafkaBrokers,
+    gatewayUrl: stack.gatewayUrl,
+    grpcAddress: stack.grpcAddress,
+    sinkUrl: stack.sinkUrl,
+    urls: Object.fromEntries(stack.apps.map((app) => [app.spec.id, stack.url(app.spec.id)])),
+  };
+  writeFileSync(STACK_INFO_FILE, JSON.stringify(info, null, 2));
+  process.stdout.write(`\n[test] stack ready in ${Date.now() - started} ms (logs in ${dataDir}/logs)\n`);
+}
