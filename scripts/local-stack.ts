@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { repoRoot } from '@app/contracts';
 import { LocalKafkaBroker, freePorts } from '@app/local-kafka';
 
-export type AppName = 'analytics-sink' | 'selector' | 'nlu-worker' | 'gateway';
+export type AppName = 'analytics-sink' | 'selector' | 'nlu-worker' | 'generator-worker' | 'gateway';
 
 export interface AppSpec {
   /** Process name in logs, e.g. nlu-sentiment. */
@@ -24,8 +24,9 @@ export interface LocalStackOptions {
   kafkaBrokers?: string;
   kafkaPort?: number;
   /** Ports for each app's HTTP server; 0 = pick free ports (tests). */
-  ports: { gateway: number; grpc: number; sink: number; selector: number; nluBase: number };
+  ports: { gateway: number; grpc: number; sink: number; selector: number; nluBase: number; generatorBase: number };
   nluTasks: string[];
+  generators: string[];
   topicPrefix?: string;
   /** Extra env for every app (e.g. deadlines). */
   env?: Record<string, string>;
@@ -54,7 +55,7 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const ALL_APPS: AppName[] = ['analytics-sink', 'selector', 'nlu-worker', 'gateway'];
+const ALL_APPS: AppName[] = ['analytics-sink', 'selector', 'nlu-worker', 'generator-worker', 'gateway'];
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   mkdirSync(options.dataDir, { recursive: true });
@@ -128,9 +129,18 @@ function planApps(options: LocalStackOptions, wanted: AppName[]): AppSpec[] {
   const specs: AppSpec[] = [];
   // Consumers before the gateway, so nothing is produced before someone listens.
   if (wanted.includes('analytics-sink')) specs.push({ id: 'analytics-sink', app: 'analytics-sink', env: {} });
-  if (wanted.includes('selector')) specs.push({ id: 'selector', app: 'selector', env: { SELECTOR_EXPECTED_TASKS: options.nluTasks.join(',') } });
+  if (wanted.includes('selector')) {
+    specs.push({
+      id: 'selector',
+      app: 'selector',
+      env: { SELECTOR_EXPECTED_TASKS: options.nluTasks.join(','), SELECTOR_EXPECTED_GENERATORS: options.generators.join(',') },
+    });
+  }
   if (wanted.includes('nlu-worker')) {
     for (const task of options.nluTasks) specs.push({ id: `nlu-${task}`, app: 'nlu-worker', env: { TASK: task } });
+  }
+  if (wanted.includes('generator-worker')) {
+    for (const generator of options.generators) specs.push({ id: `gen-${generator}`, app: 'generator-worker', env: { GENERATOR: generator } });
   }
   if (wanted.includes('gateway')) specs.push({ id: 'gateway', app: 'gateway', env: {} });
   return specs;
@@ -147,6 +157,8 @@ function portFor(spec: AppSpec, options: LocalStackOptions): number {
       return ports.selector;
     case 'nlu-worker':
       return ports.nluBase > 0 ? ports.nluBase + options.nluTasks.indexOf(spec.env.TASK) : 0;
+    case 'generator-worker':
+      return ports.generatorBase > 0 ? ports.generatorBase + options.generators.indexOf(spec.env.GENERATOR) : 0;
   }
 }
 

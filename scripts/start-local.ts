@@ -17,8 +17,10 @@ async function main(): Promise<void> {
       sink: port('SINK_PORT', 3300),
       selector: port('SELECTOR_PORT', 3200),
       nluBase: port('NLU_PORT_BASE', 3100),
+      generatorBase: port('GENERATOR_PORT_BASE', 3400),
     },
     nluTasks: (env.NLU_TASKS ?? 'sentiment').split(',').filter(Boolean),
+    generators: (env.GENERATORS ?? 'retrieval').split(',').filter(Boolean),
     topicPrefix: env.TOPIC_PREFIX,
     echo: env.STACK_QUIET !== '1',
   });

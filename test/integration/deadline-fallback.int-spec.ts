@@ -17,8 +17,9 @@ describe('a deadline with an expected task missing', () => {
     stack = await startLocalStack({
       dataDir: join(shared.dataDir, 'missing-task'),
       kafkaBrokers: shared.kafkaBrokers,
-      ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0 },
+      ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
       nluTasks: ['sentiment'],
+      generators: [],
       apps: ['selector', 'gateway'],
       topicPrefix: `missing${process.pid}.`,
     });

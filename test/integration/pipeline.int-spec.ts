@@ -12,7 +12,8 @@ describe('pipeline through real Kafka, a real NLU model and chdb', () => {
   async function storedRows(messageId: string) {
     return eventually(async () => {
       const { status, body } = await getJson(`${stack.sinkUrl}/v1/analytics/messages/${messageId}`);
-      return status === 200 && body.messages.length > 0 && body.nluResults.length > 0 && body.outcomes.length > 0 ? body : undefined;
+      const complete = ['messages', 'nluResults', 'candidates', 'outcomes'].every((table) => body[table]?.length > 0);
+      return status === 200 && complete ? body : undefined;
     });
   }
 
@@ -37,8 +38,26 @@ describe('pipeline through real Kafka, a real NLU model and chdb', () => {
     expect(rows.messages[0]).toMatchObject({ conversation_id: conversationId, user_id: 'u-http', channel: 'http' });
     expect(rows.nluResults).toHaveLength(1);
     expect(rows.nluResults[0]).toMatchObject({ task: 'sentiment', label: 'positive', status: 'ok', model_name: 'afinn-165' });
+    expect(rows.candidates).toHaveLength(1);
+    expect(rows.candidates[0]).toMatchObject({ generator: 'retrieval', status: 'ok' });
     expect(rows.outcomes).toHaveLength(1);
     expect(rows.outcomes[0]).toMatchObject({ source: 'canned', reply_text: res.body.reply.text, missed: [], deadline_reached: false });
+    expect(rows.outcomes[0].arrived.sort()).toEqual(['gen:retrieval', 'nlu:sentiment']);
+  });
+
+  it('answers from the response bank when a neutral message matches it', async () => {
+    const res = await postJson(`${stack.gatewayUrl}/v1/messages`, {
+      conversationId: `c-${randomUUID()}`,
+      userId: 'u-retrieval',
+      text: 'What movie should I watch tonight?',
+      deadlineMs: 2000,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.nlu.sentiment.label).toBe('neutral');
+    expect(res.body.reply).toEqual(expect.objectContaining({ source: 'retrieval', text: 'Something with a twist ending. What did you watch last?' }));
+    const rows = await storedRows(res.body.messageId);
+    expect(rows.outcomes[0]).toMatchObject({ source: 'retrieval', policy_rule: 'retrieval.match' });
+    expect(rows.candidates[0].text).toBe(res.body.reply.text);
   });
 
   it('answers a message sent over gRPC SendMessage, and stores it', async () => {

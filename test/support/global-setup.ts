@@ -18,12 +18,14 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = join(dataRoot, `test-${process.pid}`);
   mkdirSync(dataDir, { recursive: true });
   const started = Date.now();
+  const topicPrefix = `t${process.pid}.`;
   const stack = await startLocalStack({
     dataDir,
     kafkaBrokers: process.env.TEST_KAFKA_BROKERS,
-    ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0 },
+    ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
     nluTasks: ['sentiment'],
-    topicPrefix: `t${process.pid}.`,
+    generators: ['retrieval'],
+    topicPrefix,
     env: { LOG_LEVEL: 'log', SINK_FLUSH_MS: '100' },
     echo: process.env.STACK_ECHO === '1',
   });
@@ -31,6 +33,7 @@ export default async function globalSetup(): Promise<void> {
   const info: StackInfo = {
     dataDir,
     kafkaBrokers: stack.kafkaBrokers,
+    topicPrefix,
     gatewayUrl: stack.gatewayUrl,
     grpcAddress: stack.grpcAddress,
     sinkUrl: stack.sinkUrl,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 export interface StackInfo {
   dataDir: string;
   kafkaBrokers: string;
+  topicPrefix: string;
   gatewayUrl: string;
   grpcAddress: string;
   sinkUrl: string;

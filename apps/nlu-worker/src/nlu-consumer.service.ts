@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { NluResultSchema, ResultStatus, Topic, deriveMeta, type ChatMessage } from '@app/contracts';
-import { EventProducer, KafkaRuntime, type ConsumedEvent, type EventConsumer, type OutgoingEvent } from '@app/kafka';
+import { EventProducer, KafkaRuntime, chunks, splitByDeadline, type ConsumedEvent, type EventConsumer, type OutgoingEvent } from '@app/kafka';
 import { METRICS_REGISTRY, ReadinessService } from '@app/metrics';
 import type { NluWorkerConfig } from './nlu-worker.config';
 import type { NluTask } from './tasks/nlu-task';
@@ -77,14 +77,11 @@ export class NluConsumerService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   private async process(events: MessageEvent[], heartbeat: () => Promise<void>): Promise<void> {
-    const now = Date.now();
-    const late = events.filter((e) => e.deadlineAtMs <= now);
-    const live = events.filter((e) => e.deadlineAtMs > now);
+    const { live, late } = splitByDeadline(events);
     const results: OutgoingEvent<typeof NluResultSchema>[] = late.map((e) => this.result(e, ResultStatus.SKIPPED_DEADLINE, [], 0));
     if (late.length > 0) this.skipped.inc({ task: this.task.name }, late.length);
 
-    for (let start = 0; start < live.length; start += this.config.BATCH_MAX_SIZE) {
-      const batch = live.slice(start, start + this.config.BATCH_MAX_SIZE);
+    for (const batch of chunks(live, this.config.BATCH_MAX_SIZE)) {
       const began = performance.now();
       try {
         const predictions = await this.task.predict(batch.map((e) => (e.event as ChatMessage).text));

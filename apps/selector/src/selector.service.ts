@@ -15,7 +15,7 @@ import { CoPartitionedAssigner, EventProducer, KafkaRuntime, type AnyConsumedEve
 import { METRICS_REGISTRY } from '@app/metrics';
 import { DeadlineMerger, type ClosedMerge } from './merge/deadline-merger';
 import { ReplyTemplates } from './policy/reply-templates';
-import { decide } from './policy/response-policy';
+import { decide, type PolicyInput } from './policy/response-policy';
 import type { SelectorConfig } from './selector.config';
 
 type Contribution = { kind: 'nlu'; result: NluResult } | { kind: 'candidate'; result: Candidate };
@@ -133,14 +133,20 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       const best = result.result.labels[0];
       nlu.push({ task: result.result.task, label: best.name, score: best.score, model: result.result.modelName, latencyMs: result.result.latencyMs });
     }
+    const candidates: PolicyInput['candidates'] = {};
+    for (const { result } of merge.contributions.values()) {
+      if (result.kind === 'candidate' && result.result.status === ResultStatus.OK) {
+        candidates[result.result.generator] = { text: result.result.text, score: result.result.score };
+      }
+    }
     const decision = decide({
       messageId: merge.messageId,
       text: message.text,
       nlu: Object.fromEntries(nlu.map((n) => [n.task, { label: n.label, score: n.score }])),
+      candidates,
       missed: merge.missed,
     });
-    const templateKey = this.templates.has(decision.templateKey) ? decision.templateKey : 'fallback.no_signal';
-    const text = this.templates.pick(templateKey, merge.messageId);
+    const text = decision.text ?? this.templates.pick(this.templates.has(decision.templateKey ?? '') ? decision.templateKey! : 'fallback.no_signal', merge.messageId);
     const meta = deriveMeta(message.meta!);
     const latencyMs = Math.max(0, Date.now() - meta.acceptedAtMs);
     const common = { key: meta.conversationId, deadlineAtMs: context.deadlineAtMs, traceId: context.traceId };

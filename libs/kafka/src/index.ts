@@ -4,3 +4,4 @@ export * from './event-producer';
 export * from './event-consumer';
 export * from './co-partitioned-assigner';
 export * from './topic-provisioner';
+export * from './deadline-batches';

@@ -26,6 +26,7 @@ export class InputError extends Error {
 
 const ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 // Control characters other than tab, line feed and carriage return.
+// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /**
