@@ -140,7 +140,8 @@ function planApps(options: LocalStackOptions, wanted: AppName[]): AppSpec[] {
     for (const task of options.nluTasks) specs.push({ id: `nlu-${task}`, app: 'nlu-worker', env: { TASK: task } });
   }
   if (wanted.includes('generator-worker')) {
-    for (const generator of options.generators) specs.push({ id: `gen-${generator}`, app: 'generator-worker', env: { GENERATOR: generator } });
+    for (const generator of options.generators)
+      specs.push({ id: `gen-${generator}`, app: 'generator-worker', env: { GENERATOR: generator } });
   }
   if (wanted.includes('gateway')) specs.push({ id: 'gateway', app: 'gateway', env: {} });
   return specs;

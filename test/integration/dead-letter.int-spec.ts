@@ -30,7 +30,12 @@ describe('malformed records', () => {
     });
     await producer.send({ topic: `${prefix}chat.messages`, messages: [{ key, value: garbage }] });
 
-    const after = await postJson(`${stack.gatewayUrl}/v1/messages`, { conversationId: key, userId: 'u1', text: 'still there?', deadlineMs: 2000 });
+    const after = await postJson(`${stack.gatewayUrl}/v1/messages`, {
+      conversationId: key,
+      userId: 'u1',
+      text: 'still there?',
+      deadlineMs: 2000,
+    });
     expect(after.status).toBe(200);
     expect(after.body.reply.source).not.toBe('gateway-fallback');
 

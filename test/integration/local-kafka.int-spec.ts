@@ -9,15 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  AssignerProtocol,
-  Kafka,
-  logLevel,
-  Partitioners,
-  type Consumer,
-  type IHeaders,
-  type PartitionAssigner,
-} from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, Partitioners, type Consumer, type IHeaders, type PartitionAssigner } from 'kafkajs';
 import { defaultLibsDir, LocalKafkaBroker } from '../../libs/local-kafka/src/kafka-broker';
 
 const TOPIC = 'local-kafka-it';
@@ -77,7 +69,10 @@ const RoundRobinCustom: PartitionAssigner = ({ cluster }) => ({
     const plan = new Map<string, Record<string, number[]>>(ids.map((id) => [id, {}]));
     let i = 0;
     for (const topic of topics) {
-      for (const p of cluster.findTopicPartitionMetadata(topic).map((m) => m.partitionId).sort((a, b) => a - b)) {
+      for (const p of cluster
+        .findTopicPartitionMetadata(topic)
+        .map((m) => m.partitionId)
+        .sort((a, b) => a - b)) {
         const slot = plan.get(ids[i++ % ids.length]) ?? {};
         (slot[topic] ??= []).push(p);
       }
@@ -141,9 +136,7 @@ describeIfJars('LocalKafkaBroker (real Kafka, kafkajs client)', () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      expect(await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3 }], waitForLeaders: true })).toBe(
-        true,
-      );
+      expect(await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3 }], waitForLeaders: true })).toBe(true);
       expect(await admin.listTopics()).toContain(TOPIC);
       const meta = await admin.fetchTopicMetadata({ topics: [TOPIC] });
       expect(meta.topics[0].partitions).toHaveLength(3);

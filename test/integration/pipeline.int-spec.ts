@@ -54,7 +54,9 @@ describe('pipeline through real Kafka, a real NLU model and chdb', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.nlu.sentiment.label).toBe('neutral');
-    expect(res.body.reply).toEqual(expect.objectContaining({ source: 'retrieval', text: 'Something with a twist ending. What did you watch last?' }));
+    expect(res.body.reply).toEqual(
+      expect.objectContaining({ source: 'retrieval', text: 'Something with a twist ending. What did you watch last?' }),
+    );
     const rows = await storedRows(res.body.messageId);
     expect(rows.outcomes[0]).toMatchObject({ source: 'retrieval', policy_rule: 'retrieval.match' });
     expect(rows.candidates[0].text).toBe(res.body.reply.text);
@@ -62,7 +64,12 @@ describe('pipeline through real Kafka, a real NLU model and chdb', () => {
 
   it('answers a message sent over gRPC SendMessage, and stores it', async () => {
     const conversationId = `c-${randomUUID()}`;
-    const response = await sendMessage(client, { conversationId, userId: 'u-grpc', text: 'This is awful, I hate it and I am so sad.', deadlineMs: 2000 });
+    const response = await sendMessage(client, {
+      conversationId,
+      userId: 'u-grpc',
+      text: 'This is awful, I hate it and I am so sad.',
+      deadlineMs: 2000,
+    });
     expect(response.reply).toMatchObject({ source: 'canned', fallback: false });
     expect(response.nlu.sentiment.label).toBe('negative');
     const rows = await storedRows(response.messageId);

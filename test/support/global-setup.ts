@@ -14,7 +14,8 @@ export default async function globalSetup(): Promise<void> {
   const dataRoot = dirname(STACK_INFO_FILE);
   mkdirSync(dataRoot, { recursive: true });
   // Keep only this run's data and logs.
-  for (const old of readdirSync(dataRoot).filter((name) => name.startsWith('test-'))) rmSync(join(dataRoot, old), { recursive: true, force: true });
+  for (const old of readdirSync(dataRoot).filter((name) => name.startsWith('test-')))
+    rmSync(join(dataRoot, old), { recursive: true, force: true });
   const dataDir = join(dataRoot, `test-${process.pid}`);
   mkdirSync(dataDir, { recursive: true });
   const started = Date.now();

@@ -10,7 +10,10 @@ export const analyticsSinkConfigSchema = kafkaSchema
     CLICKHOUSE_USER: z.string().optional(),
     CLICKHOUSE_PASSWORD: z.string().optional(),
     CLICKHOUSE_DATA_DIR: z.string().default('.data/chdb'),
-    CLICKHOUSE_DATABASE: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/).default('sassy'),
+    CLICKHOUSE_DATABASE: z
+      .string()
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
+      .default('sassy'),
     CLICKHOUSE_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     /** A batch is written when it holds this many rows... */
     SINK_BATCH_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(5000),

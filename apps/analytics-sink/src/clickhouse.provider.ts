@@ -15,7 +15,10 @@ export class ClickHouseStore implements OnModuleInit, OnApplicationShutdown {
   readonly database: string;
   private migrated = false;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AnalyticsSinkConfig, readiness: ReadinessService) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AnalyticsSinkConfig,
+    readiness: ReadinessService,
+  ) {
     const { client, engine } = createClickHouse({
       url: config.CLICKHOUSE_URL,
       username: config.CLICKHOUSE_USER,

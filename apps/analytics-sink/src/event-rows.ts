@@ -15,7 +15,12 @@ export const SUNK_TOPICS = Object.keys(TABLE_OF) as SunkTopic[];
 const statusName = (status: ResultStatus) => (ResultStatus[status] ?? 'UNSPECIFIED').toLowerCase();
 
 function ids(meta: EventMeta | undefined) {
-  return { message_id: meta?.messageId ?? '', conversation_id: meta?.conversationId ?? '', user_id: meta?.userId ?? '', accepted_at: meta?.acceptedAtMs ?? 0 };
+  return {
+    message_id: meta?.messageId ?? '',
+    conversation_id: meta?.conversationId ?? '',
+    user_id: meta?.userId ?? '',
+    accepted_at: meta?.acceptedAtMs ?? 0,
+  };
 }
 
 /** One event as a row of its table; undefined for topics the sink does not keep. */

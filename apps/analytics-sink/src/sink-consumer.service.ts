@@ -28,7 +28,12 @@ export class SinkConsumerService implements OnApplicationBootstrap, BeforeApplic
     kafka: KafkaRuntime,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    const rowsWritten = new Counter({ name: 'sink_rows_written_total', help: 'Rows written', labelNames: ['table'], registers: [registry] });
+    const rowsWritten = new Counter({
+      name: 'sink_rows_written_total',
+      help: 'Rows written',
+      labelNames: ['table'],
+      registers: [registry],
+    });
     const failures = new Counter({ name: 'sink_write_failures_total', help: 'Failed batch writes (retried)', registers: [registry] });
     const batchRows = new Histogram({
       name: 'sink_batch_rows',

@@ -10,7 +10,10 @@ import { grpcServerOptions } from './grpc-server.options';
 
 export async function createGateway(): Promise<NestExpressApplication> {
   const config = loadConfig(gatewayConfigSchema);
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule, { bodyParser: false, logger: nestLogLevels(config.LOG_LEVEL) });
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule, {
+    bodyParser: false,
+    logger: nestLogLevels(config.LOG_LEVEL),
+  });
   app.useBodyParser('json', { limit: config.MAX_BODY_BYTES });
   app.use(bodyParserErrorHandler);
   app.useGlobalFilters(new ApiErrorFilter());

@@ -2,7 +2,15 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { CandidateSchema, ResultStatus, Topic, deriveMeta } from '@app/contracts';
-import { EventProducer, KafkaRuntime, chunks, splitByDeadline, type ConsumedEvent, type EventConsumer, type OutgoingEvent } from '@app/kafka';
+import {
+  EventProducer,
+  KafkaRuntime,
+  chunks,
+  splitByDeadline,
+  type ConsumedEvent,
+  type EventConsumer,
+  type OutgoingEvent,
+} from '@app/kafka';
 import { METRICS_REGISTRY, ReadinessService } from '@app/metrics';
 import type { GeneratorWorkerConfig } from './generator-worker.config';
 import type { ReplyGenerator } from './generators/reply-generator';
@@ -101,7 +109,16 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
       key: meta.conversationId,
       deadlineAtMs: consumed.deadlineAtMs,
       traceId: consumed.traceId,
-      value: { meta: deriveMeta(meta), generator: this.generator.name, text, score, latencyMs, modelVersion: this.generator.modelVersion, status, error },
+      value: {
+        meta: deriveMeta(meta),
+        generator: this.generator.name,
+        text,
+        score,
+        latencyMs,
+        modelVersion: this.generator.modelVersion,
+        status,
+        error,
+      },
     };
   }
 }

@@ -2,7 +2,15 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { NluResultSchema, ResultStatus, Topic, deriveMeta, type ChatMessage } from '@app/contracts';
-import { EventProducer, KafkaRuntime, chunks, splitByDeadline, type ConsumedEvent, type EventConsumer, type OutgoingEvent } from '@app/kafka';
+import {
+  EventProducer,
+  KafkaRuntime,
+  chunks,
+  splitByDeadline,
+  type ConsumedEvent,
+  type EventConsumer,
+  type OutgoingEvent,
+} from '@app/kafka';
 import { METRICS_REGISTRY, ReadinessService } from '@app/metrics';
 import type { NluWorkerConfig } from './nlu-worker.config';
 import type { NluTask } from './tasks/nlu-task';

@@ -9,6 +9,9 @@ import { createTask } from './tasks/task-registry';
 
 @Module({
   imports: [AppConfigModule.forRoot(nluWorkerConfigSchema), MetricsModule.forRoot('nlu-worker'), KafkaModule],
-  providers: [{ provide: NLU_TASK, inject: [APP_CONFIG], useFactory: (config: NluWorkerConfig) => createTask(config.TASK) }, NluConsumerService],
+  providers: [
+    { provide: NLU_TASK, inject: [APP_CONFIG], useFactory: (config: NluWorkerConfig) => createTask(config.TASK) },
+    NluConsumerService,
+  ],
 })
 export class NluWorkerModule {}

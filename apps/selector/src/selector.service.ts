@@ -49,9 +49,17 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     kafka: KafkaRuntime,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    this.expected = [...config.SELECTOR_EXPECTED_TASKS.map((t) => `nlu:${t}`), ...config.SELECTOR_EXPECTED_GENERATORS.map((g) => `gen:${g}`)];
+    this.expected = [
+      ...config.SELECTOR_EXPECTED_TASKS.map((t) => `nlu:${t}`),
+      ...config.SELECTOR_EXPECTED_GENERATORS.map((g) => `gen:${g}`),
+    ];
     this.merger = new DeadlineMerger<Contribution>({ marginMs: config.SELECTOR_MARGIN_MS, onClose: (merge) => this.answer(merge) });
-    this.replies = new Counter({ name: 'selector_replies_total', help: 'Replies by source and rule', labelNames: ['source', 'rule'], registers: [registry] });
+    this.replies = new Counter({
+      name: 'selector_replies_total',
+      help: 'Replies by source and rule',
+      labelNames: ['source', 'rule'],
+      registers: [registry],
+    });
     this.late = new Counter({
       name: 'selector_late_contributions_total',
       help: 'Results that arrived after their merge closed (deadline misses)',
@@ -107,7 +115,10 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
         return;
       }
       case Topic.nluResults:
-        return this.contribute(`nlu:${consumed.event.task}`, consumed.event.meta!.messageId, consumed.deadlineAtMs, { kind: 'nlu', result: consumed.event });
+        return this.contribute(`nlu:${consumed.event.task}`, consumed.event.meta!.messageId, consumed.deadlineAtMs, {
+          kind: 'nlu',
+          result: consumed.event,
+        });
       case Topic.candidates:
         return this.contribute(`gen:${consumed.event.generator}`, consumed.event.meta!.messageId, consumed.deadlineAtMs, {
           kind: 'candidate',
@@ -131,7 +142,13 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     for (const { result } of merge.contributions.values()) {
       if (result.kind !== 'nlu' || result.result.status !== ResultStatus.OK || result.result.labels.length === 0) continue;
       const best = result.result.labels[0];
-      nlu.push({ task: result.result.task, label: best.name, score: best.score, model: result.result.modelName, latencyMs: result.result.latencyMs });
+      nlu.push({
+        task: result.result.task,
+        label: best.name,
+        score: best.score,
+        model: result.result.modelName,
+        latencyMs: result.result.latencyMs,
+      });
     }
     const candidates: PolicyInput['candidates'] = {};
     for (const { result } of merge.contributions.values()) {
@@ -146,7 +163,9 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       candidates,
       missed: merge.missed,
     });
-    const text = decision.text ?? this.templates.pick(this.templates.has(decision.templateKey ?? '') ? decision.templateKey! : 'fallback.no_signal', merge.messageId);
+    const text =
+      decision.text ??
+      this.templates.pick(this.templates.has(decision.templateKey ?? '') ? decision.templateKey! : 'fallback.no_signal', merge.messageId);
     const meta = deriveMeta(message.meta!);
     const latencyMs = Math.max(0, Date.now() - meta.acceptedAtMs);
     const common = { key: meta.conversationId, deadlineAtMs: context.deadlineAtMs, traceId: context.traceId };
@@ -158,7 +177,16 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
           ...common,
           topic: Topic.replies,
           schema: ReplySchema,
-          value: { meta, text, source: decision.source, fallback: decision.fallback, latencyMs, nlu, replyTo: message.replyTo, clientMessageId: message.clientMessageId },
+          value: {
+            meta,
+            text,
+            source: decision.source,
+            fallback: decision.fallback,
+            latencyMs,
+            nlu,
+            replyTo: message.replyTo,
+            clientMessageId: message.clientMessageId,
+          },
         },
         {
           ...common,

@@ -62,7 +62,11 @@ export async function applyMigrations(client: ClickHouseClient, migrations: Migr
   for (const migration of migrations) {
     if (applied.has(migration.version)) continue;
     for (const statement of migration.statements) await client.command({ query: statement });
-    await client.insert({ table: `${database}.schema_migrations`, values: [{ version: migration.version, name: migration.name }], format: 'JSONEachRow' });
+    await client.insert({
+      table: `${database}.schema_migrations`,
+      values: [{ version: migration.version, name: migration.name }],
+      format: 'JSONEachRow',
+    });
     done.push(migration.version);
   }
   return done;

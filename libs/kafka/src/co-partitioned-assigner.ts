@@ -9,7 +9,10 @@ export const CoPartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
   name: 'CoPartitionedAssigner',
   version: 1,
   protocol({ topics }) {
-    return { name: 'CoPartitionedAssigner', metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) };
+    return {
+      name: 'CoPartitionedAssigner',
+      metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }),
+    };
   },
   async assign({ members, topics }) {
     const memberIds = members.map((member) => member.memberId).sort();
@@ -19,7 +22,11 @@ export const CoPartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
     );
     return memberIds.map((memberId) => ({
       memberId,
-      memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: plan[memberId] ?? {}, userData: Buffer.alloc(0) }),
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({
+        version: 1,
+        assignment: plan[memberId] ?? {},
+        userData: Buffer.alloc(0),
+      }),
     }));
   },
 });

@@ -121,7 +121,14 @@ export class EventConsumer {
     await this.consumer.disconnect();
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const topic = this.names.logical(batch.topic);
     if (!topic) return;
     const events: AnyConsumedEvent[] = [];

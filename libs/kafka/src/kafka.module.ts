@@ -47,7 +47,13 @@ export class KafkaRuntime implements OnModuleInit, OnApplicationShutdown {
 
   /** Creates a consumer that is part of this app's readiness and is stopped on shutdown. */
   consumer(options: EventConsumerOptions): EventConsumer {
-    const consumer = new EventConsumer(this.kafka, this.names, this.producer, { ...options, groupId: this.names.group(options.groupId) }, this.registry);
+    const consumer = new EventConsumer(
+      this.kafka,
+      this.names,
+      this.producer,
+      { ...options, groupId: this.names.group(options.groupId) },
+      this.registry,
+    );
     this.readiness.register(`kafka.consumer.${options.groupId}`, () => consumer.ready);
     this.consumers.push(consumer);
     return consumer;
@@ -69,7 +75,11 @@ export class KafkaRuntime implements OnModuleInit, OnApplicationShutdown {
       useFactory: (config: KafkaConfig) => createKafkaClient(config),
     },
     { provide: TopicNames, inject: [APP_CONFIG], useFactory: (config: KafkaConfig) => new TopicNames(config.TOPIC_PREFIX) },
-    { provide: EventProducer, inject: [KAFKA_CLIENT, TopicNames], useFactory: (kafka: Kafka, names: TopicNames) => new EventProducer(kafka, names) },
+    {
+      provide: EventProducer,
+      inject: [KAFKA_CLIENT, TopicNames],
+      useFactory: (kafka: Kafka, names: TopicNames) => new EventProducer(kafka, names),
+    },
     KafkaRuntime,
   ],
   exports: [KafkaRuntime, TopicNames, EventProducer],

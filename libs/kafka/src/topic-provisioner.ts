@@ -32,7 +32,10 @@ export async function ensureTopics(admin: Admin, names: TopicNames, specs: Topic
       if (!isAlreadyExists(error)) throw error;
     }
   }
-  await waitForLeaders(admin, specs.map((spec) => names.of(spec.name)));
+  await waitForLeaders(
+    admin,
+    specs.map((spec) => names.of(spec.name)),
+  );
   return {
     created: missing.map((spec) => names.of(spec.name)),
     existing: specs.filter((spec) => present.has(names.of(spec.name))).map((spec) => names.of(spec.name)),

@@ -127,11 +127,7 @@ function logExcerpt(file: string, fromOffset: number): string {
   }
   const lines = text.split('\n').filter((l) => l.length > 0);
   const errors = lines.filter((l) => /^\[[^\]]+\] (ERROR|FATAL) |^Caused by: |^Error: |^Exception /.test(l)).slice(0, 12);
-  return [
-    ...(errors.length ? ['--- first errors ---', ...errors] : []),
-    '--- last lines ---',
-    ...lines.slice(-15),
-  ].join('\n');
+  return [...(errors.length ? ['--- first errors ---', ...errors] : []), '--- last lines ---', ...lines.slice(-15)].join('\n');
 }
 
 export class LocalKafkaBroker {
@@ -164,9 +160,7 @@ export class LocalKafkaBroker {
     this.dataDir = path.resolve(options.dataDir);
     this.logDir = path.join(this.dataDir, 'kraft-logs');
     this.libsDir = path.resolve(options.libsDir ?? defaultLibsDir());
-    this.javaBin =
-      options.javaBin ??
-      (process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
+    this.javaBin = options.javaBin ?? (process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
     this.heapMb = options.heapMb ?? 512;
     this.logFile = path.resolve(options.logFile ?? path.join(this.dataDir, 'broker.log'));
     this.startTimeoutMs = options.startTimeoutMs ?? 60_000;
@@ -224,9 +218,7 @@ export class LocalKafkaBroker {
   private async doStart(): Promise<void> {
     const deadline = Date.now() + this.startTimeoutMs;
     if (!fs.existsSync(this.libsDir) || !fs.readdirSync(this.libsDir).some((f) => f.startsWith('kafka_2.13-'))) {
-      throw new Error(
-        `local-kafka: no Kafka jars in ${this.libsDir}; run \`bash scripts/kafka-fetch.sh\` (npm run kafka:fetch) first`,
-      );
+      throw new Error(`local-kafka: no Kafka jars in ${this.libsDir}; run \`bash scripts/kafka-fetch.sh\` (npm run kafka:fetch) first`);
     }
     fs.mkdirSync(this.logDir, { recursive: true });
     fs.mkdirSync(path.dirname(this.logFile), { recursive: true });

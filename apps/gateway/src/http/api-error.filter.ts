@@ -30,7 +30,10 @@ export function bodyParserErrorHandler(error: unknown, _req: Request, res: Respo
 }
 
 function send(res: Response, error: ApiError): void {
-  res.status(error.status).set(error.headers ?? {}).json({ error: { code: error.code, message: error.message } });
+  res
+    .status(error.status)
+    .set(error.headers ?? {})
+    .json({ error: { code: error.code, message: error.message } });
 }
 
 export function toApiError(exception: unknown): ApiError {

@@ -108,8 +108,12 @@ function toResponse(result: MessageResult): SendMessageResponse {
 
 function toRpcException(error: unknown): RpcException {
   if (error instanceof InputError) {
-    return new RpcException({ code: error.status === 413 ? status.OUT_OF_RANGE : status.INVALID_ARGUMENT, message: `${error.code}: ${error.message}` });
+    return new RpcException({
+      code: error.status === 413 ? status.OUT_OF_RANGE : status.INVALID_ARGUMENT,
+      message: `${error.code}: ${error.message}`,
+    });
   }
-  if (error instanceof OverloadedError) return new RpcException({ code: status.RESOURCE_EXHAUSTED, message: `overloaded: ${error.message}` });
+  if (error instanceof OverloadedError)
+    return new RpcException({ code: status.RESOURCE_EXHAUSTED, message: `overloaded: ${error.message}` });
   return new RpcException({ code: status.INTERNAL, message: 'internal error' });
 }

@@ -27,7 +27,7 @@ export class OverloadedError extends Error {
 }
 
 /** Said when the pipeline did not answer in time: the user still gets a reply, marked as a fallback. */
-const GATEWAY_FALLBACK_TEXT = "Sorry, I zoned out for a second there. What were you saying?";
+const GATEWAY_FALLBACK_TEXT = 'Sorry, I zoned out for a second there. What were you saying?';
 
 /** Accepts a message, puts it on chat.messages and waits for its reply (or answers by itself in time). */
 @Injectable()

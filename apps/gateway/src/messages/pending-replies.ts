@@ -26,10 +26,13 @@ export class PendingReplies {
   wait(messageId: string, timeoutMs: number): Promise<DeliveredReply | undefined> {
     if (this.waiters.has(messageId)) throw new Error(`already waiting for ${messageId}`);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(messageId);
-        resolve(undefined);
-      }, Math.max(0, timeoutMs));
+      const timer = setTimeout(
+        () => {
+          this.waiters.delete(messageId);
+          resolve(undefined);
+        },
+        Math.max(0, timeoutMs),
+      );
       this.waiters.set(messageId, { resolve, timer });
     });
   }

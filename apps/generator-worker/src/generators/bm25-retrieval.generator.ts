@@ -59,8 +59,8 @@ export class Bm25RetrievalGenerator implements ReplyGenerator {
       const score = this.score(query, doc);
       if (score > bestScore) [bestIndex, bestScore] = [index, score];
     });
-    // Normalised by what a perfect match of the query's known terms would score.
-    const ceiling = query.reduce((sum, term) => sum + (this.idf.get(term) ?? 0) * (K1 + 1), 0);
+    // Normalised by what a prompt of average length holding each known query term once would score.
+    const ceiling = query.reduce((sum, term) => sum + (this.idf.get(term) ?? 0), 0);
     return { text: this.pairs[bestIndex].reply, score: ceiling > 0 ? Math.min(1, bestScore / ceiling) : 0 };
   }
 

@@ -33,7 +33,7 @@ interface Rule {
 /** Below this, a label is a guess and the policy does not act on it. */
 export const MIN_CONFIDENCE = 0.5;
 /** A retrieved reply needs at least this share of a perfect lexical match. */
-export const MIN_RETRIEVAL_SCORE = 0.35;
+export const MIN_RETRIEVAL_SCORE = 0.5;
 
 const confidentMood = ({ nlu }: PolicyInput) => nlu.sentiment !== undefined && nlu.sentiment.score >= MIN_CONFIDENCE;
 
