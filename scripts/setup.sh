@@ -8,7 +8,8 @@ export ONNXRUNTIME_NODE_INSTALL=skip
 
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "[setup] installing npm packages ..."
-  npm ci --no-audit --no-fund
+  # not `npm ci`: see .ci/run (chdb's optional platform builds cannot be locked here)
+  npm install --no-audit --no-fund
 fi
 bash scripts/kafka-fetch.sh
 echo "[setup] building ..."

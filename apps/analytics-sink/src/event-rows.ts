@@ -35,8 +35,9 @@ export function toRow(consumed: AnyConsumedEvent): { table: string; row: Record<
           text: e.text,
           channel: e.channel,
           client_message_id: e.clientMessageId,
-          trace_id: e.meta?.traceId ?? consumed.traceId,
-          deadline_at: e.meta?.deadlineAtMs ?? consumed.deadlineAtMs,
+          // protobuf leaves unset fields '' and 0, so fall back to the record's headers on falsy.
+          trace_id: e.meta?.traceId || consumed.traceId,
+          deadline_at: e.meta?.deadlineAtMs || consumed.deadlineAtMs,
         },
       };
     }

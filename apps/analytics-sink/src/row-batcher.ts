@@ -77,15 +77,24 @@ export class RowBatcher {
           await this.options.write(table, rows);
           batch.tables.delete(table); // written tables are not written again on retry
         }
-        this.options.onFlushed?.(batch.rows, Date.now() - started);
+        safely(() => this.options.onFlushed?.(batch.rows, Date.now() - started));
         return batch.settle();
       } catch (error) {
-        this.options.onWriteError?.(error as Error, attempt);
+        safely(() => this.options.onWriteError?.(error as Error, attempt));
         if (this.stopped) return;
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, this.options.retryMaxMs ?? 10_000);
       }
     }
+  }
+}
+
+/** A failing metrics or log callback must not break the flush chain. */
+function safely(callback: () => void): void {
+  try {
+    callback();
+  } catch {
+    // ignored on purpose
   }
 }
 

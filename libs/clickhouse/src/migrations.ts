@@ -32,7 +32,7 @@ export function readMigrations(dir: string, settings: MigrationSettings): Migrat
 
 export function substitute(sql: string, variables: Record<string, string | number>): string {
   return sql.replace(/\{([a-z_]+)\}/g, (whole, name: string) => {
-    if (!(name in variables)) throw new Error(`migration uses {${name}}, which has no value`);
+    if (!Object.hasOwn(variables, name)) throw new Error(`migration uses {${name}}, which has no value`);
     return String(variables[name]);
   });
 }

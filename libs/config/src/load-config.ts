@@ -10,7 +10,9 @@ export class ConfigError extends Error {
 
 /** Parses the environment against a schema; a bad setting stops start-up with every problem listed. */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
-  const parsed = schema.safeParse(env);
+  // A variable set to blank means "not set": otherwise `PORT=` would coerce to 0, a random port.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
   }

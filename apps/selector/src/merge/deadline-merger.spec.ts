@@ -167,7 +167,7 @@ describe('DeadlineMerger', () => {
     // second add() answers 'buffered', not 'duplicate'. A redelivered or re-computed result thus
     // replaces the one that arrived first only when both came before their message.
     // Fix: in buffer(), skip (and report 'duplicate' for) a contributor already in entry.contributions.
-    it.failing('treats a second early result of the same contributor as a duplicate, keeping the first', () => {
+    it('treats a second early result of the same contributor as a duplicate, keeping the first', () => {
       const m = merger();
       expect(m.add('m1', 'nlu:a', 'first', T0 + 1000)).toBe('buffered');
       expect(m.add('m1', 'nlu:a', 'second', T0 + 1000)).toBe('duplicate');

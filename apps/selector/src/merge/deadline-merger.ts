@@ -89,8 +89,7 @@ export class DeadlineMerger<R = unknown> {
     if (!merge) {
       if (this.closed.has(messageId)) return 'late';
       if (deadlineAtMs <= this.now()) return 'late';
-      this.buffer(messageId, deadlineAtMs, contribution);
-      return 'buffered';
+      return this.buffer(messageId, deadlineAtMs, contribution);
     }
     if (merge.contributions.has(contributor)) return 'duplicate';
     merge.contributions.set(contributor, contribution);
@@ -122,11 +121,13 @@ export class DeadlineMerger<R = unknown> {
     });
   }
 
-  private buffer(messageId: string, deadlineAtMs: number, contribution: Contribution<R>): void {
+  private buffer(messageId: string, deadlineAtMs: number, contribution: Contribution<R>): AddOutcome {
     const entry = this.early.get(messageId) ?? { deadlineAtMs, contributions: [] };
+    if (entry.contributions.some((c) => c.contributor === contribution.contributor)) return 'duplicate';
     entry.contributions.push(contribution);
     this.early.set(messageId, entry);
     this.dropExpiredEarly();
+    return 'buffered';
   }
 
   private dropExpiredEarly(): void {

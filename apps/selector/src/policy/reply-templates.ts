@@ -15,13 +15,13 @@ export class ReplyTemplates {
   }
 
   has(key: string): boolean {
-    return Array.isArray(this.lines[key]) && this.lines[key].length > 0;
+    return !key.startsWith('$') && Object.hasOwn(this.lines, key) && Array.isArray(this.lines[key]) && this.lines[key].length > 0;
   }
 
   /** A line for the key, varied by a seed (the message id) so replays pick the same line. */
   pick(key: string, seed: string): string {
+    if (!this.has(key)) throw new Error(`no template ${key}`);
     const options = this.lines[key];
-    if (!options?.length) throw new Error(`no template ${key}`);
     return options[hash(seed) % options.length];
   }
 }
