@@ -5,3 +5,4 @@ export * from './event-consumer';
 export * from './co-partitioned-assigner';
 export * from './topic-provisioner';
 export * from './deadline-batches';
+export * from './message-batch-worker';

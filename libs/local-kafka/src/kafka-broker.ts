@@ -92,7 +92,11 @@ export async function freePorts(count: number): Promise<number[]> {
 
 /** Kafka cluster ids are 16 random bytes, base64url without padding (like `kafka-storage random-uuid`). */
 function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  // Like Kafka's Uuid.randomUuid, never start with '-': the storage tool would read it as an option.
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /** Java .properties values treat backslash as an escape. */

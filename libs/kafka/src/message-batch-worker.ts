@@ -1,0 +1,69 @@
+import { Logger } from '@nestjs/common';
+import type { DescMessage } from '@bufbuild/protobuf';
+import { ResultStatus, Topic } from '@app/contracts';
+import type { ConsumedEvent, EventConsumer } from './event-consumer';
+import type { OutgoingEvent } from './event-producer';
+import { chunks, splitByDeadline } from './deadline-batches';
+import type { KafkaRuntime } from './kafka.module';
+
+export type MessageEvent = ConsumedEvent<typeof Topic.messages>;
+
+/** What became of one message: the model's output, or why there is none. */
+export type WorkOutcome<Out> =
+  | { status: ResultStatus.OK; output: Out; latencyMs: number }
+  | { status: ResultStatus.SKIPPED_DEADLINE }
+  | { status: ResultStatus.ERROR; error: string };
+
+export interface MessageBatchWorkerOptions<Out> {
+  /** Names the worker in logs, e.g. nlu:sentiment. */
+  name: string;
+  groupId: string;
+  /** At most this many texts per model call. */
+  batchMaxSize: number;
+  /** How long a fetch waits to fill a batch (the micro-batching queue delay). */
+  batchMaxDelayMs: number;
+  concurrency: number;
+  /** The model: one output per text, in order. */
+  run: (texts: string[]) => Promise<Out[]>;
+  /** The event to publish for a message, whatever became of it: every message gets exactly one. */
+  toEvent: (message: MessageEvent, outcome: WorkOutcome<Out>) => OutgoingEvent<DescMessage>;
+  onSkipped?: (count: number) => void;
+  onBatch?: (size: number, latencyMs: number) => void;
+}
+
+/**
+ * The shape every model worker on chat.messages shares: its own consumer group, work past its
+ * deadline skipped (and reported as such), the rest in micro-batches, one event out per message.
+ */
+export function startMessageBatchWorker<Out>(kafka: KafkaRuntime, options: MessageBatchWorkerOptions<Out>): EventConsumer {
+  const logger = new Logger(options.name);
+  const work = async (events: MessageEvent[], heartbeat: () => Promise<void>): Promise<void> => {
+    const { live, late } = splitByDeadline(events);
+    const out = late.map((message) => options.toEvent(message, { status: ResultStatus.SKIPPED_DEADLINE }));
+    if (late.length > 0) options.onSkipped?.(late.length);
+    for (const batch of chunks(live, options.batchMaxSize)) {
+      const began = performance.now();
+      try {
+        const outputs = await options.run(batch.map((message) => message.event.text));
+        const latencyMs = Math.round(performance.now() - began);
+        options.onBatch?.(batch.length, latencyMs);
+        batch.forEach((message, i) => out.push(options.toEvent(message, { status: ResultStatus.OK, output: outputs[i], latencyMs })));
+      } catch (error) {
+        // Reported per message, so the selector stops waiting for this contributor.
+        const reason = (error as Error).message;
+        logger.error(`model call failed for ${batch.length} messages: ${reason}`);
+        batch.forEach((message) => out.push(options.toEvent(message, { status: ResultStatus.ERROR, error: reason })));
+      }
+      await heartbeat();
+    }
+    await kafka.producer.send(out);
+  };
+  return kafka.consumer({
+    groupId: options.groupId,
+    topics: [Topic.messages],
+    fromBeginning: true,
+    maxWaitTimeInMs: options.batchMaxDelayMs,
+    partitionsConsumedConcurrently: options.concurrency,
+    handle: (events, heartbeat) => work(events as MessageEvent[], heartbeat),
+  });
+}
