@@ -29,3 +29,13 @@ export const httpSchema = (defaultPort: number) =>
 export const logSchema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
+
+/** Micro-batching for model workers on chat.messages (NLU tasks and generators). */
+export const batchWorkerSchema = z.object({
+  /** At most this many messages per model call... */
+  BATCH_MAX_SIZE: z.coerce.number().int().min(1).max(1024).default(32),
+  /** ...collected for at most this long (the fetch wait). */
+  BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(5),
+  /** Partitions worked on at once by this replica. */
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+});
