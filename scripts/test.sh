@@ -3,5 +3,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
+# fasttext.wasm.js (the language model) loads its WebAssembly glue with a dynamic import(), which
+# Jest's module sandbox only allows with VM modules on.
+export NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning ${NODE_OPTIONS:-}"
 npx jest --selectProjects unit
 npx jest --selectProjects integration --runInBand

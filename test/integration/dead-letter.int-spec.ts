@@ -4,6 +4,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { DeadLetterSchema } from '../../libs/contracts/src/gen/chat/v1/events_pb';
 import { postJson } from '../support/http';
 import { stackInfo } from '../support/stack-info';
+import { NLU_TASKS } from '../../libs/contracts/src/nlu-tasks';
 
 /** A record no consumer can decode goes to chat.dlq with a reason, and the pipeline keeps going. */
 describe('malformed records', () => {
@@ -41,13 +42,14 @@ describe('malformed records', () => {
 
     // Every group reading chat.messages dead-letters it once: NLU, generator, selector, sink.
     const started = Date.now();
-    while (letters.length < 4 && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 200));
-    expect(letters.map((l) => l.group).sort()).toEqual([
+    const groups = [
       `${prefix}analytics-sink`,
       `${prefix}gen-retrieval`,
-      `${prefix}nlu-sentiment`,
+      ...NLU_TASKS.map((t) => `${prefix}nlu-${t}`),
       `${prefix}selector`,
-    ]);
+    ].sort();
+    while (letters.length < groups.length && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 200));
+    expect(letters.map((l) => l.group).sort()).toEqual(groups);
     expect(letters.every((l) => l.reason.startsWith('malformed:'))).toBe(true);
     await consumer.disconnect();
     await producer.disconnect();

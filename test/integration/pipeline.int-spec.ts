@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { chatClient, sendMessage, type SendMessageResponse } from '../support/chat-client';
 import { eventually, getJson, postJson } from '../support/http';
 import { stackInfo } from '../support/stack-info';
+import { NLU_TASKS } from '../../libs/contracts/src/nlu-tasks';
 
-/** The walking skeleton end to end: gateway → Kafka → NLU → selector → reply, and every row in ClickHouse. */
-describe('pipeline through real Kafka, a real NLU model and chdb', () => {
+/** End to end: gateway → Kafka → every NLU task and generator → selector → reply, and every row in ClickHouse. */
+describe('pipeline through real Kafka, real NLU models and chdb', () => {
   const stack = stackInfo();
   const client = chatClient(stack.grpcAddress);
   afterAll(() => client.close());
@@ -12,7 +13,8 @@ describe('pipeline through real Kafka, a real NLU model and chdb', () => {
   async function storedRows(messageId: string) {
     return eventually(async () => {
       const { status, body } = await getJson(`${stack.sinkUrl}/v1/analytics/messages/${messageId}`);
-      const complete = ['messages', 'nluResults', 'candidates', 'outcomes'].every((table) => body[table]?.length > 0);
+      const complete =
+        ['messages', 'candidates', 'outcomes'].every((table) => body[table]?.length > 0) && body.nluResults?.length === NLU_TASKS.length;
       return status === 200 && complete ? body : undefined;
     });
   }
@@ -36,13 +38,14 @@ describe('pipeline through real Kafka, a real NLU model and chdb', () => {
     const rows = await storedRows(res.body.messageId);
     expect(rows.messages).toHaveLength(1);
     expect(rows.messages[0]).toMatchObject({ conversation_id: conversationId, user_id: 'u-http', channel: 'http' });
-    expect(rows.nluResults).toHaveLength(1);
-    expect(rows.nluResults[0]).toMatchObject({ task: 'sentiment', label: 'positive', status: 'ok', model_name: 'afinn-165' });
+    expect(rows.nluResults).toHaveLength(NLU_TASKS.length);
+    const sentiment = rows.nluResults.find((r: { task: string }) => r.task === 'sentiment');
+    expect(sentiment).toMatchObject({ label: 'positive', status: 'ok', model_name: 'sentiment+minilm-l6-v2-int8', model_version: '1.0.0' });
     expect(rows.candidates).toHaveLength(1);
     expect(rows.candidates[0]).toMatchObject({ generator: 'retrieval', status: 'ok' });
     expect(rows.outcomes).toHaveLength(1);
     expect(rows.outcomes[0]).toMatchObject({ source: 'canned', reply_text: res.body.reply.text, missed: [], deadline_reached: false });
-    expect(rows.outcomes[0].arrived.sort()).toEqual(['gen:retrieval', 'nlu:sentiment']);
+    expect(rows.outcomes[0].arrived.sort()).toEqual(['gen:retrieval', ...NLU_TASKS.map((t) => `nlu:${t}`)].sort());
   });
 
   it('answers from the response bank when a neutral message matches it', async () => {
@@ -74,7 +77,7 @@ describe('pipeline through real Kafka, a real NLU model and chdb', () => {
     expect(response.nlu.sentiment.label).toBe('negative');
     const rows = await storedRows(response.messageId);
     expect(rows.messages[0]).toMatchObject({ channel: 'grpc', text: 'This is awful, I hate it and I am so sad.' });
-    expect(rows.outcomes[0].nlu).toEqual({ sentiment: 'negative' });
+    expect(rows.outcomes[0].nlu).toMatchObject({ sentiment: 'negative' });
   });
 
   it('streams one reply per message over gRPC Converse, in order', async () => {

@@ -7,10 +7,11 @@ declare global {
   var __STACK__: LocalStack | undefined;
 }
 
-/** Starts one real stack (Kafka broker, chdb sink, selector, NLU worker, gateway) for the whole suite. */
+/** Starts one real stack (Kafka broker, chdb sink, selector, every NLU task's worker, generators, gateway) for the whole suite. */
 export default async function globalSetup(): Promise<void> {
   // The apps run from dist (built by scripts/test.sh), so the launcher does too.
   const { startLocalStack } = require('../../dist/scripts/local-stack.js') as { startLocalStack: typeof StartLocalStack };
+  const { NLU_TASKS } = require('../../dist/libs/contracts/src/nlu-tasks.js') as { NLU_TASKS: string[] };
   const dataRoot = dirname(STACK_INFO_FILE);
   mkdirSync(dataRoot, { recursive: true });
   // Keep only this run's data and logs.
@@ -24,7 +25,7 @@ export default async function globalSetup(): Promise<void> {
     dataDir,
     kafkaBrokers: process.env.TEST_KAFKA_BROKERS,
     ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
-    nluTasks: ['sentiment'],
+    nluTasks: NLU_TASKS,
     generators: ['retrieval'],
     topicPrefix,
     env: { LOG_LEVEL: 'log', SINK_FLUSH_MS: '100' },

@@ -124,6 +124,8 @@ describe('toRow', () => {
           { name: 'neutral', score: 0.15 },
           { name: 'negative', score: 0.05 },
         ],
+        groups: [],
+        spans: [],
         model_name: 'afinn-165',
         model_version: '5.0.2',
         status: 'ok',
@@ -132,6 +134,33 @@ describe('toRow', () => {
         emitted_at: ACCEPTED + 40,
       },
     });
+  });
+
+  it("keeps emotion's groups and the entities' spans", () => {
+    const event = create(NluResultSchema, {
+      meta,
+      task: 'emotion',
+      labels: [
+        { name: 'person', score: 1, text: 'Taylor Swift' },
+        { name: 'joy', score: 0.7 },
+      ],
+      groups: [
+        {
+          name: 'ekman',
+          labels: [
+            { name: 'joy', score: 0.9 },
+            { name: 'surprise', score: 0.4 },
+          ],
+        },
+      ],
+      status: ResultStatus.OK,
+    });
+    const row = toRow(consumed(Topic.nluResults, event))!.row;
+    expect(row.groups).toEqual([
+      { group_name: 'ekman', name: 'joy', score: 0.9 },
+      { group_name: 'ekman', name: 'surprise', score: 0.4 },
+    ]);
+    expect(row.spans).toEqual([{ name: 'person', text: 'Taylor Swift' }]);
   });
 
   it('maps plain label objects, not protobuf messages, into the labels column', () => {

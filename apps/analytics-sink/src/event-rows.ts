@@ -52,6 +52,8 @@ export function toRow(consumed: AnyConsumedEvent): { table: string; row: Record<
           label: best?.name ?? '',
           score: best?.score ?? 0,
           labels: e.labels.map((l) => ({ name: l.name, score: l.score })),
+          groups: e.groups.flatMap((g) => g.labels.map((l) => ({ group_name: g.name, name: l.name, score: l.score }))),
+          spans: e.labels.filter((l) => l.text).map((l) => ({ name: l.name, text: l.text })),
           model_name: e.modelName,
           model_version: e.modelVersion,
           status: statusName(e.status),

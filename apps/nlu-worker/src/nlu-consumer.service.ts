@@ -1,30 +1,26 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { NluResultSchema, ResultStatus, Topic, deriveMeta } from '@app/contracts';
 import { KafkaRuntime, startMessageBatchWorker, type EventConsumer, type MessageEvent, type WorkOutcome } from '@app/kafka';
-import { METRICS_REGISTRY, ReadinessService } from '@app/metrics';
+import { METRICS_REGISTRY } from '@app/metrics';
+import type { Prediction, ScoredLabel } from '@app/models';
 import type { NluWorkerConfig } from './nlu-worker.config';
-import type { NluTask, ScoredLabel } from './tasks/nlu-task';
-import { NLU_TASK } from './nlu-task.token';
+import { NLU_MODEL, type NluModel } from './nlu-model.provider';
 
 /** Runs one NLU task on chat.messages in the task's own consumer group and publishes nlu.results. */
 @Injectable()
-export class NluConsumerService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger: Logger;
+export class NluConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumer: EventConsumer;
-  private modelLoaded = false;
 
   constructor(
     @Inject(APP_CONFIG) config: NluWorkerConfig,
-    @Inject(NLU_TASK) private readonly task: NluTask,
+    @Inject(NLU_MODEL) private readonly model: NluModel,
     kafka: KafkaRuntime,
-    readiness: ReadinessService,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    this.logger = new Logger(`nlu:${task.name}`);
-    readiness.register('model', () => this.modelLoaded);
-    const labels = { task: task.name };
+    const task = model.classifier.task;
+    const labels = { task };
     const latency = new Histogram({
       name: 'nlu_inference_seconds',
       help: 'Model time per batch',
@@ -45,13 +41,14 @@ export class NluConsumerService implements OnModuleInit, OnApplicationBootstrap,
       labelNames: ['task'],
       registers: [registry],
     });
-    this.consumer = startMessageBatchWorker<ScoredLabel[]>(kafka, {
-      name: `nlu:${task.name}`,
-      groupId: `nlu-${task.name}`,
-      batchMaxSize: config.BATCH_MAX_SIZE,
-      batchMaxDelayMs: config.BATCH_MAX_DELAY_MS,
+    const { batching } = model.manifest;
+    this.consumer = startMessageBatchWorker<Prediction>(kafka, {
+      name: `nlu:${task}`,
+      groupId: `nlu-${task}`,
+      batchMaxSize: config.BATCH_MAX_SIZE ?? batching.maxBatchSize,
+      batchMaxDelayMs: config.BATCH_MAX_DELAY_MS ?? batching.maxQueueDelayMs,
       concurrency: config.CONSUMER_CONCURRENCY,
-      run: (texts) => task.predict(texts),
+      run: (texts) => model.classifier.predict(texts),
       toEvent: (message, outcome) => this.result(message, outcome),
       onSkipped: (count) => skipped.inc(labels, count),
       onBatch: (size, ms) => {
@@ -61,13 +58,6 @@ export class NluConsumerService implements OnModuleInit, OnApplicationBootstrap,
     });
   }
 
-  async onModuleInit(): Promise<void> {
-    const started = Date.now();
-    await this.task.load();
-    this.modelLoaded = true;
-    this.logger.log(`${this.task.modelName}@${this.task.modelVersion} loaded in ${Date.now() - started} ms`);
-  }
-
   async onApplicationBootstrap(): Promise<void> {
     await this.consumer.start();
   }
@@ -75,10 +65,13 @@ export class NluConsumerService implements OnModuleInit, OnApplicationBootstrap,
   /** Finishes and publishes the batch in hand before the producer goes. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
+    await this.model.classifier.release();
   }
 
-  private result(message: MessageEvent, outcome: WorkOutcome<ScoredLabel[]>) {
+  private result(message: MessageEvent, outcome: WorkOutcome<Prediction>) {
     const meta = message.event.meta!;
+    const { classifier } = this.model;
+    const ok = outcome.status === ResultStatus.OK;
     return {
       topic: Topic.nluResults,
       schema: NluResultSchema,
@@ -87,14 +80,19 @@ export class NluConsumerService implements OnModuleInit, OnApplicationBootstrap,
       traceId: message.traceId,
       value: {
         meta: deriveMeta(meta),
-        task: this.task.name,
-        labels: outcome.status === ResultStatus.OK ? outcome.output : [],
-        modelName: this.task.modelName,
-        modelVersion: this.task.modelVersion,
-        latencyMs: outcome.status === ResultStatus.OK ? outcome.latencyMs : 0,
+        task: classifier.task,
+        labels: ok ? outcome.output.labels.map(toLabel) : [],
+        groups: ok ? Object.entries(outcome.output.groups).map(([name, labels]) => ({ name, labels: labels.map(toLabel) })) : [],
+        modelName: classifier.modelName,
+        modelVersion: classifier.modelVersion,
+        latencyMs: ok ? outcome.latencyMs : 0,
         status: outcome.status,
         error: outcome.status === ResultStatus.ERROR ? outcome.error : '',
       },
     };
   }
+}
+
+function toLabel(label: ScoredLabel) {
+  return { name: label.name, score: label.score, text: label.text ?? '' };
 }

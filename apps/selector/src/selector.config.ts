@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { csv, httpSchema, kafkaSchema, logSchema } from '@app/config';
+import { NLU_TASKS } from '@app/contracts';
 
 export const selectorConfigSchema = kafkaSchema
   .extend(httpSchema(3200).shape)
   .extend(logSchema.shape)
   .extend({
     /** NLU tasks whose results the merge waits for (it closes early once all are in). */
-    SELECTOR_EXPECTED_TASKS: csv('sentiment'),
+    SELECTOR_EXPECTED_TASKS: csv(NLU_TASKS.join(',')),
     /** Generators whose candidates the merge waits for. */
     SELECTOR_EXPECTED_GENERATORS: csv(''),
     /** The merge closes this long before the deadline so the reply reaches the client in time. */

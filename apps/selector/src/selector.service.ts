@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
+import { create } from '@bufbuild/protobuf';
 import {
+  NluSummarySchema,
   OutcomeSchema,
   ReplySchema,
   ResultStatus,
@@ -10,6 +12,7 @@ import {
   type Candidate,
   type ChatMessage,
   type NluResult,
+  type NluSummary,
 } from '@app/contracts';
 import { CoPartitionedAssigner, EventProducer, KafkaRuntime, type AnyConsumedEvent, type EventConsumer } from '@app/kafka';
 import { METRICS_REGISTRY } from '@app/metrics';
@@ -138,17 +141,10 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     this.contexts.delete(merge.messageId);
     if (!context) return;
     const { message } = context;
-    const nlu: { task: string; label: string; score: number; model: string; latencyMs: number }[] = [];
+    const nlu: NluSummary[] = [];
     for (const { result } of merge.contributions.values()) {
       if (result.kind !== 'nlu' || result.result.status !== ResultStatus.OK || result.result.labels.length === 0) continue;
-      const best = result.result.labels[0];
-      nlu.push({
-        task: result.result.task,
-        label: best.name,
-        score: best.score,
-        model: result.result.modelName,
-        latencyMs: result.result.latencyMs,
-      });
+      nlu.push(summarize(result.result));
     }
     const candidates: PolicyInput['candidates'] = {};
     for (const { result } of merge.contributions.values()) {
@@ -211,4 +207,18 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       .finally(() => this.publishing.delete(published));
     this.publishing.add(published);
   }
+}
+
+/** What a reply and an outcome carry of one NLU result: the best label, the labels, the groups. */
+export function summarize(result: NluResult): NluSummary {
+  const best = result.labels[0];
+  return create(NluSummarySchema, {
+    task: result.task,
+    label: best.name,
+    score: best.score,
+    model: result.modelName,
+    latencyMs: result.latencyMs,
+    labels: result.labels,
+    groups: result.groups,
+  });
 }

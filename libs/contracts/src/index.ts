@@ -3,3 +3,4 @@ export * from './headers';
 export * from './envelopes';
 export * from './gen/chat/v1/events_pb';
 export * from './repo-paths';
+export * from './nlu-tasks';

@@ -6,6 +6,7 @@ import { APP_CONFIG } from '@app/config';
 import type { GatewayConfig } from '../gateway.config';
 import { InputError, parseMessageInput } from './message-input';
 import { MessageIntakeService, OverloadedError, type MessageResult } from './message-intake.service';
+import type { NluTaskView } from './nlu-view';
 
 /** chat.v1.SendMessageRequest as @grpc/proto-loader hands it over (camelCase, defaults filled). */
 interface SendMessageRequest {
@@ -21,7 +22,7 @@ interface SendMessageResponse {
   conversationId: string;
   clientMessageId: string;
   reply?: { text: string; source: string; latencyMs: number; fallback: boolean };
-  nlu: Record<string, { label: string; score: number; model: string; latencyMs: number }>;
+  nlu: Record<string, NluTaskView>;
   error?: { code: string; message: string };
 }
 

@@ -3,6 +3,7 @@ import { APP_CONFIG } from '@app/config';
 import type { GatewayConfig } from '../gateway.config';
 import { parseMessageInput } from './message-input';
 import { MessageIntakeService } from './message-intake.service';
+import { toHttpNlu } from './nlu-view';
 
 @Controller('v1/messages')
 export class MessagesController {
@@ -21,7 +22,7 @@ export class MessagesController {
       conversationId: result.conversationId,
       ...(result.clientMessageId ? { clientMessageId: result.clientMessageId } : {}),
       reply: { text: result.reply.text, source: result.reply.source, latencyMs: result.reply.latencyMs, fallback: result.reply.fallback },
-      nlu: result.reply.nlu,
+      nlu: toHttpNlu(result.reply.nlu),
     };
   }
 }

@@ -5,7 +5,7 @@ const reply = (text: string): DeliveredReply => ({
   source: 'canned',
   fallback: false,
   latencyMs: 42,
-  nlu: { sentiment: { label: 'positive', score: 0.9, model: 'afinn-165', latencyMs: 3 } },
+  nlu: { sentiment: { label: 'positive', score: 0.9, labels: [], model: 'sentiment+minilm-l6-v2-int8', latencyMs: 3, groups: {} } },
 });
 
 describe('PendingReplies', () => {

@@ -1,10 +1,12 @@
+import type { NluTaskView } from './nlu-view';
+
 /** A reply as the gateway hands it to a waiting client. */
 export interface DeliveredReply {
   text: string;
   source: string;
   fallback: boolean;
   latencyMs: number;
-  nlu: Record<string, { label: string; score: number; model: string; latencyMs: number }>;
+  nlu: Record<string, NluTaskView>;
 }
 
 interface Waiter {

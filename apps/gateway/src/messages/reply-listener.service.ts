@@ -4,6 +4,7 @@ import { Topic, type Reply } from '@app/contracts';
 import { KafkaRuntime, type EventConsumer } from '@app/kafka';
 import type { GatewayConfig } from '../gateway.config';
 import { MessageIntakeService } from './message-intake.service';
+import { toNluViews } from './nlu-view';
 import type { DeliveredReply } from './pending-replies';
 
 /**
@@ -42,7 +43,5 @@ export class ReplyListenerService implements OnApplicationBootstrap {
 }
 
 export function toDelivered(reply: Reply): DeliveredReply {
-  const nlu: DeliveredReply['nlu'] = {};
-  for (const item of reply.nlu) nlu[item.task] = { label: item.label, score: item.score, model: item.model, latencyMs: item.latencyMs };
-  return { text: reply.text, source: reply.source, fallback: reply.fallback, latencyMs: reply.latencyMs, nlu };
+  return { text: reply.text, source: reply.source, fallback: reply.fallback, latencyMs: reply.latencyMs, nlu: toNluViews(reply.nlu) };
 }

@@ -1,0 +1,108 @@
+import type { InferenceSession } from 'onnxruntime-node';
+import type { EncoderHeadManifest, HfClassifierManifest } from './manifest';
+import { HeadRunner } from './head';
+import { readHfLayout } from './hf-layout';
+import { hashedNgrams } from './ngram-features';
+import { createSession, ort, type RuntimeOptions } from './ort';
+import { labelsFromRow, sigmoid, softmaxRow, type Prediction, type TextClassifier } from './prediction';
+import type { SentenceEncoder } from './sentence-encoder';
+import { HfTokenizer } from './tokenizer';
+
+/** A shared sentence encoder and the task's trained heads: one encoder call per batch, then each head. */
+export class EncoderHeadClassifier implements TextClassifier {
+  readonly task: string;
+  readonly modelName: string;
+  readonly modelVersion: string;
+
+  constructor(
+    private readonly manifest: EncoderHeadManifest,
+    private readonly encoder: SentenceEncoder,
+    private readonly heads: HeadRunner[],
+  ) {
+    this.task = manifest.task;
+    this.modelName = `${manifest.name}+${encoder.name}`;
+    this.modelVersion = manifest.version;
+  }
+
+  static async load(manifest: EncoderHeadManifest, encoder: SentenceEncoder, headFiles: string[], runtime: RuntimeOptions): Promise<EncoderHeadClassifier> {
+    const heads = await Promise.all(headFiles.map((file, i) => HeadRunner.load(file, runtime, manifest.heads[i].input, manifest.heads[i].output)));
+    heads.forEach((head, i) => {
+      if (head.inputs !== encoder.dimension) throw new Error(`${manifest.name} head ${manifest.heads[i].name} reads ${head.inputs} values, ${encoder.name} gives ${encoder.dimension}`);
+    });
+    return new EncoderHeadClassifier(manifest, encoder, heads);
+  }
+
+  async predict(texts: string[]): Promise<Prediction[]> {
+    if (texts.length === 0) return [];
+    const embeddings = await this.encoder.embed(texts);
+    const { ngrams } = this.manifest;
+    const lexical = ngrams ? hashedNgrams(texts, ngrams) : undefined;
+    const outputs = await Promise.all(this.heads.map((head) => head.run(embeddings, texts.length, lexical)));
+    return texts.map((_, row) => {
+      const [primary, ...extra] = this.manifest.heads.map((spec, h) => {
+        const { data, classes } = outputs[h];
+        return labelsFromRow(data.subarray(row * classes, (row + 1) * classes), spec.labels, spec.multiLabel, spec.thresholds);
+      });
+      return { labels: primary, groups: Object.fromEntries(extra.map((labels, i) => [this.manifest.heads[i + 1].name, labels])) };
+    });
+  }
+
+  async release(): Promise<void> {
+    await Promise.all(this.heads.map((h) => h.release()));
+  }
+}
+
+/**
+ * A fine-tuned sequence classifier in the standard Hugging Face ONNX export layout: tokenizer.json,
+ * config.json's id2label, and a model whose `logits` output gives one score per label.
+ */
+export class HfSequenceClassifier implements TextClassifier {
+  readonly task: string;
+  readonly modelName: string;
+  readonly modelVersion: string;
+
+  private constructor(
+    private readonly manifest: HfClassifierManifest,
+    private readonly tokenizer: HfTokenizer,
+    private readonly session: InferenceSession,
+    private readonly labels: string[],
+  ) {
+    this.task = manifest.task;
+    this.modelName = manifest.name;
+    this.modelVersion = manifest.version;
+  }
+
+  static async load(manifest: HfClassifierManifest, dir: string, runtime: RuntimeOptions): Promise<HfSequenceClassifier> {
+    const layout = readHfLayout(dir);
+    if (layout.labels.length < 2) throw new Error(`${dir}/config.json has no id2label with two or more labels`);
+    const session = await createSession(layout.modelFile, runtime);
+    if (!session.outputNames.includes('logits')) throw new Error(`${layout.modelFile} has no logits output (it has ${session.outputNames.join(', ')})`);
+    return new HfSequenceClassifier(manifest, HfTokenizer.load(dir, manifest.maxLength), session, layout.labels);
+  }
+
+  async predict(texts: string[]): Promise<Prediction[]> {
+    if (texts.length === 0) return [];
+    const tokens = this.tokenizer.encodeBatch(texts);
+    const { Tensor } = ort();
+    const shape = [tokens.batch, tokens.length];
+    const available: Record<string, InstanceType<typeof Tensor>> = {
+      input_ids: new Tensor('int64', tokens.inputIds, shape),
+      attention_mask: new Tensor('int64', tokens.attentionMask, shape),
+      token_type_ids: new Tensor('int64', tokens.tokenTypeIds, shape),
+    };
+    const feeds = Object.fromEntries(this.session.inputNames.map((name) => [name, available[name]]));
+    const logits = (await this.session.run(feeds)).logits;
+    const classes = logits.dims[1];
+    if (classes !== this.labels.length) throw new Error(`${this.modelName} gives ${classes} logits for ${this.labels.length} labels`);
+    const data = logits.data as Float32Array;
+    return texts.map((_, row) => {
+      const raw = data.subarray(row * classes, (row + 1) * classes);
+      const probabilities = this.manifest.multiLabel ? Array.from(raw, sigmoid) : softmaxRow(raw);
+      return { labels: labelsFromRow(probabilities, this.labels, this.manifest.multiLabel), groups: {} };
+    });
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

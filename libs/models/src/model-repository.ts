@@ -1,0 +1,95 @@
+import { join, resolve } from 'node:path';
+import { EncoderHeadClassifier, HfSequenceClassifier } from './classifiers';
+import { fetchModel, isFetched, modelCachePath } from './fetch';
+import { isTaskManifest, readManifest, type EncoderManifest, type ModelManifest, type TaskManifest } from './manifest';
+import { DEFAULT_RUNTIME, type RuntimeOptions } from './ort';
+import { CompromiseEntityTagger, FastTextLanguageClassifier } from './packaged';
+import type { TextClassifier } from './prediction';
+import { SentenceEncoder } from './sentence-encoder';
+import { defaultModelCacheDir, defaultModelsDir } from './paths';
+
+export interface ModelRepositoryOptions {
+  modelsDir?: string;
+  cacheDir?: string;
+  runtime?: RuntimeOptions;
+  /** Fetch missing pinned weights on load (default), or fail with the command that fetches them. */
+  fetchMissing?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * models/<name>/manifest.json → a loaded model. Committed manifests, heads and cards live in
+ * modelsDir; fetched weights in cacheDir. Encoders are loaded once and shared by every head.
+ */
+export class ModelRepository {
+  readonly modelsDir: string;
+  readonly cacheDir: string;
+  readonly runtime: RuntimeOptions;
+  private readonly encoders = new Map<string, Promise<SentenceEncoder>>();
+
+  constructor(private readonly options: ModelRepositoryOptions = {}) {
+    this.modelsDir = options.modelsDir ?? defaultModelsDir();
+    this.cacheDir = options.cacheDir ?? defaultModelCacheDir();
+    this.runtime = options.runtime ?? DEFAULT_RUNTIME;
+  }
+
+  manifest(name: string): ModelManifest {
+    return readManifest(this.modelsDir, name);
+  }
+
+  taskManifest(name: string): TaskManifest {
+    const manifest = this.manifest(name);
+    if (!isTaskManifest(manifest)) throw new Error(`${name} is an encoder, not a task model`);
+    return manifest;
+  }
+
+  encoderManifest(name: string): EncoderManifest {
+    const manifest = this.manifest(name);
+    if (manifest.format !== 'hf-onnx-encoder') throw new Error(`${name} is not an encoder`);
+    return manifest;
+  }
+
+  /** Puts the encoder's pinned files into the cache if they are not there yet; returns its folder. */
+  async ensureFetched(name: string): Promise<string> {
+    const manifest = this.encoderManifest(name);
+    if (isFetched(manifest, this.cacheDir)) return modelCachePath(this.cacheDir, name);
+    if (this.options.fetchMissing === false) throw new Error(`${name} is not in ${this.cacheDir}: run \`npm run models:fetch\``);
+    return fetchModel(manifest, this.cacheDir, this.options.log);
+  }
+
+  encoder(name: string): Promise<SentenceEncoder> {
+    let loaded = this.encoders.get(name);
+    if (!loaded) {
+      loaded = this.ensureFetched(name).then((dir) => SentenceEncoder.load(this.encoderManifest(name), dir, this.runtime));
+      loaded.catch(() => this.encoders.delete(name));
+      this.encoders.set(name, loaded);
+    }
+    return loaded;
+  }
+
+  async load(name: string): Promise<TextClassifier> {
+    const manifest = this.taskManifest(name);
+    const dir = join(this.modelsDir, name);
+    switch (manifest.format) {
+      case 'onnx-head':
+        return EncoderHeadClassifier.load(
+          manifest,
+          await this.encoder(manifest.encoder),
+          manifest.heads.map((h) => join(dir, h.file)),
+          this.runtime,
+        );
+      case 'hf-onnx-classifier':
+        return HfSequenceClassifier.load(manifest, resolve(dir, manifest.path), this.runtime);
+      case 'fasttext-lid':
+        return FastTextLanguageClassifier.load(manifest);
+      case 'compromise-entities':
+        return CompromiseEntityTagger.load(manifest);
+    }
+  }
+
+  async release(): Promise<void> {
+    const encoders = await Promise.allSettled([...this.encoders.values()]);
+    this.encoders.clear();
+    await Promise.all(encoders.map((e) => (e.status === 'fulfilled' ? e.value.release() : undefined)));
+  }
+}

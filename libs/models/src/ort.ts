@@ -1,0 +1,35 @@
+import type { InferenceSession } from 'onnxruntime-node';
+
+/** Where ONNX Runtime runs a model: `cpu` everywhere, `cuda` on GPU nodes with the CUDA build of onnxruntime-node. */
+export type ExecutionProvider = 'cpu' | 'cuda';
+
+export interface RuntimeOptions {
+  provider: ExecutionProvider;
+  /** Threads for one operator; 0 lets ONNX Runtime choose (all cores). */
+  intraOpThreads: number;
+}
+
+export const DEFAULT_RUNTIME: RuntimeOptions = { provider: 'cpu', intraOpThreads: 0 };
+
+// Loaded on first use: importing a model library must not pull in the native binding.
+let ortModule: typeof import('onnxruntime-node') | undefined;
+export function ort(): typeof import('onnxruntime-node') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  ortModule ??= require('onnxruntime-node') as typeof import('onnxruntime-node');
+  return ortModule;
+}
+
+export function sessionOptions(runtime: RuntimeOptions): InferenceSession.SessionOptions {
+  return {
+    executionProviders: runtime.provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
+    graphOptimizationLevel: 'all',
+    ...(runtime.intraOpThreads > 0 ? { intraOpNumThreads: runtime.intraOpThreads } : {}),
+    interOpNumThreads: 1,
+  };
+}
+
+export async function createSession(pathOrBytes: string | Uint8Array, runtime: RuntimeOptions): Promise<InferenceSession> {
+  const { InferenceSession } = ort();
+  const options = sessionOptions(runtime);
+  return typeof pathOrBytes === 'string' ? InferenceSession.create(pathOrBytes, options) : InferenceSession.create(pathOrBytes, options);
+}

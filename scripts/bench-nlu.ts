@@ -1,0 +1,268 @@
+/**
+ * `npm run bench:nlu [-- --tasks intent,emotion --messages 2000 --seconds 5]`
+ *
+ * For each NLU task, on this machine in this run: raw ONNX Runtime batched throughput in-process,
+ * throughput through the worker (Kafka in → results out, one worker replica), end-to-end p50/p99
+ * latency at half the worker's throughput, and the worker-to-raw ratio against the 70% target.
+ * Writes docs/bench/nlu.json and docs/bench/nlu.svg.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { ChatMessageSchema, decodeEvent, encodeEvent, eventHeaders, NLU_TASKS, ResultStatus, SCHEMA_VERSION, Topic } from '@app/contracts';
+import { LocalKafkaBroker } from '@app/local-kafka';
+import { ModelRepository, projectRoot } from '@app/models';
+import { startLocalStack } from './local-stack';
+
+const TARGET_RATIO = 0.7;
+/** Threads per ONNX operator, the same for the raw run and the worker (the worker's default). */
+const THREADS = 1;
+
+interface TaskFigures {
+  task: string;
+  model: string;
+  batchSize: number;
+  rawPerSecond: number;
+  workerPerSecond: number;
+  ratio: number;
+  p50Ms: number;
+  p99Ms: number;
+  modelP50Ms: number;
+  paced: number;
+}
+
+function corpus(root: string): string[] {
+  const dir = join(root, 'data', 'nlu');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) =>
+      readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as { text: string }).text),
+    );
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+async function rawThroughput(
+  task: string,
+  texts: string[],
+  log: (line: string) => void,
+): Promise<{ perSecond: number; batchSize: number; model: string }> {
+  const repository = new ModelRepository({ runtime: { provider: 'cpu', intraOpThreads: THREADS }, fetchMissing: false });
+  const manifest = repository.taskManifest(task);
+  const model = await repository.load(task);
+  const batchSize = manifest.batching.maxBatchSize;
+  await model.predict(texts.slice(0, batchSize)); // warm-up
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < texts.length; i += batchSize) await model.predict(texts.slice(i, i + batchSize));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await model.release();
+  await repository.release();
+  log(`${task}: raw ${Math.round(texts.length / seconds)} texts/s (batches of ${batchSize})`);
+  return { perSecond: texts.length / seconds, batchSize, model: `${model.modelName}@${model.modelVersion}` };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      tasks: { type: 'string', default: NLU_TASKS.join(',') },
+      messages: { type: 'string', default: '2000' },
+      seconds: { type: 'string', default: '5' },
+    },
+  });
+  const tasks = values.tasks!.split(',').filter(Boolean);
+  const count = Number(values.messages);
+  const root = projectRoot();
+  const log = (line: string) => console.log(`[bench:nlu] ${line}`);
+  const all = corpus(root);
+  const texts = Array.from({ length: count }, (_, i) => all[i % all.length]);
+  const dataDir = join(root, '.data', `bench-nlu-${process.pid}`);
+  const broker = new LocalKafkaBroker({ dataDir: join(dataDir, 'kafka'), port: 0 });
+  log('starting Kafka ...');
+  await broker.start();
+  const kafka = new Kafka({ clientId: 'bench-nlu', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const figures: TaskFigures[] = [];
+  try {
+    for (const task of tasks) {
+      const raw = await rawThroughput(task, texts, log);
+      const prefix = `bench${process.pid}-${task}.`;
+      const stack = await startLocalStack({
+        dataDir,
+        kafkaBrokers: broker.bootstrap,
+        ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
+        nluTasks: [task],
+        generators: [],
+        apps: ['nlu-worker'],
+        topicPrefix: prefix,
+        env: { LOG_LEVEL: 'warn', ORT_INTRA_OP_THREADS: String(THREADS) },
+      });
+      const received = new Map<string, { at: number; modelMs: number }>();
+      let onReceive = () => {};
+      const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}` });
+      await consumer.connect();
+      await consumer.subscribe({ topic: `${prefix}${Topic.nluResults}`, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const result = decodeEvent(Topic.nluResults, message.value);
+          if (result.status !== ResultStatus.OK) throw new Error(`${task} result status ${ResultStatus[result.status]}: ${result.error}`);
+          received.set(result.meta!.messageId, { at: Date.now(), modelMs: result.latencyMs });
+          onReceive();
+        },
+      });
+      const send = async (batch: string[]) => {
+        const now = Date.now();
+        const ids = batch.map(() => randomUUID());
+        await producer.send({
+          topic: `${prefix}${Topic.messages}`,
+          messages: batch.map((text, i) => {
+            const conversationId = `bench-${i % 64}`;
+            const deadline = now + 600_000;
+            return {
+              key: conversationId,
+              value: encodeEvent(ChatMessageSchema, {
+                meta: {
+                  schemaVersion: SCHEMA_VERSION,
+                  messageId: ids[i],
+                  conversationId,
+                  userId: 'bench',
+                  acceptedAtMs: now,
+                  emittedAtMs: now,
+                  deadlineAtMs: deadline,
+                  traceId: ids[i],
+                },
+                text,
+                channel: 'bench',
+              }),
+              headers: eventHeaders(ChatMessageSchema.typeName, deadline, ids[i]),
+            };
+          }),
+        });
+        return ids.map((id) => ({ id, sentAt: now }));
+      };
+      const waitFor = (n: number) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`${task}: ${received.size}/${n} results after 120 s`)), 120_000);
+          onReceive = () => received.size >= n && (clearTimeout(timer), resolve());
+          onReceive();
+        });
+      // Warm-up: the first fetches and model calls are slower.
+      await send(texts.slice(0, 64));
+      await waitFor(64);
+      received.clear();
+      // Saturation: everything at once; throughput is results out per second.
+      const started = Date.now();
+      for (let i = 0; i < texts.length; i += 500) await send(texts.slice(i, i + 500));
+      await waitFor(texts.length);
+      const workerPerSecond = texts.length / ((Math.max(...[...received.values()].map((r) => r.at)) - started) / 1000);
+      received.clear();
+      // Latency at half that rate, paced in 20 ms ticks.
+      const rate = workerPerSecond / 2;
+      const sent: { id: string; sentAt: number }[] = [];
+      const seconds = Number(values.seconds);
+      const tickMs = 20;
+      let carry = 0;
+      for (let tick = 0; tick < (seconds * 1000) / tickMs; tick++) {
+        const tickStarted = Date.now();
+        carry += (rate * tickMs) / 1000;
+        const n = Math.floor(carry);
+        carry -= n;
+        if (n > 0) sent.push(...(await send(Array.from({ length: n }, (_, k) => texts[(sent.length + k) % texts.length]))));
+        await new Promise((r) => setTimeout(r, Math.max(0, tickMs - (Date.now() - tickStarted))));
+      }
+      await waitFor(sent.length);
+      const latencies = sent.map((s) => received.get(s.id)!.at - s.sentAt);
+      const modelMs = sent.map((s) => received.get(s.id)!.modelMs);
+      await consumer.disconnect();
+      await stack.stop();
+      const f: TaskFigures = {
+        task,
+        model: raw.model,
+        batchSize: raw.batchSize,
+        rawPerSecond: raw.perSecond,
+        workerPerSecond,
+        ratio: workerPerSecond / raw.perSecond,
+        p50Ms: percentile(latencies, 50),
+        p99Ms: percentile(latencies, 99),
+        modelP50Ms: percentile(modelMs, 50),
+        paced: sent.length,
+      };
+      figures.push(f);
+      log(
+        `${task}: worker ${Math.round(f.workerPerSecond)}/s = ${(f.ratio * 100).toFixed(0)}% of raw; p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms at ${Math.round(rate)}/s`,
+      );
+    }
+  } finally {
+    await producer.disconnect();
+    await broker.stop();
+  }
+  report(figures, count, root);
+}
+
+function report(figures: TaskFigures[], count: number, root: string): void {
+  const rows = figures.map(
+    (f) =>
+      `| ${f.task} | ${f.batchSize} | ${Math.round(f.rawPerSecond)} | ${Math.round(f.workerPerSecond)} | ${(f.ratio * 100).toFixed(0)}% ${f.ratio >= TARGET_RATIO ? '(≥ 70%)' : '(< 70%)'} | ${f.p50Ms} | ${f.p99Ms} | ${f.modelP50Ms} |`,
+  );
+  const table = [
+    '| task | batch | raw texts/s | worker texts/s | worker / raw | p50 ms | p99 ms | model ms p50 (per batch) |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+  console.log(
+    `\n${count} messages per task, ONNX Runtime CPU with ${THREADS} thread, one worker replica; latency at half the worker's throughput\n\n${table}\n`,
+  );
+  const dir = join(root, 'docs', 'bench');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'nlu.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), messages: count, threads: THREADS, figures }, null, 2)}\n`,
+  );
+  writeFileSync(join(dir, 'nlu.svg'), chart(figures));
+  console.log('wrote docs/bench/nlu.json and docs/bench/nlu.svg');
+}
+
+/** Grouped bars, raw vs worker throughput per task, as a self-contained SVG. */
+function chart(figures: TaskFigures[]): string {
+  const width = 760;
+  const height = 320;
+  const left = 60;
+  const bottom = 260;
+  const max = Math.max(...figures.flatMap((f) => [f.rawPerSecond, f.workerPerSecond]), 1);
+  const group = (width - left - 20) / Math.max(figures.length, 1);
+  const bar = Math.min(36, group / 3);
+  const y = (v: number) => bottom - (v / max) * 220;
+  const bars = figures
+    .map((f, i) => {
+      const x = left + i * group + group / 2 - bar;
+      return [
+        `<rect x="${x}" y="${y(f.rawPerSecond)}" width="${bar}" height="${bottom - y(f.rawPerSecond)}" fill="#9ab"/>`,
+        `<rect x="${x + bar}" y="${y(f.workerPerSecond)}" width="${bar}" height="${bottom - y(f.workerPerSecond)}" fill="#d63"/>`,
+        `<text x="${x + bar}" y="${bottom + 16}" text-anchor="middle">${f.task}</text>`,
+        `<text x="${x + bar}" y="${bottom + 32}" text-anchor="middle" fill="#555">${(f.ratio * 100).toFixed(0)}%</text>`,
+      ].join('');
+    })
+    .join('\n');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">
+<text x="${left}" y="20" font-size="14">NLU throughput (texts/s): raw ONNX Runtime vs through the Kafka worker (ratio below)</text>
+<rect x="${width - 230}" y="30" width="12" height="12" fill="#9ab"/><text x="${width - 214}" y="40">raw, in-process</text>
+<rect x="${width - 120}" y="30" width="12" height="12" fill="#d63"/><text x="${width - 104}" y="40">worker</text>
+<line x1="${left}" y1="${bottom}" x2="${width - 10}" y2="${bottom}" stroke="#333"/>
+<text x="${left - 8}" y="${y(max)}" text-anchor="end">${Math.round(max)}</text><text x="${left - 8}" y="${bottom}" text-anchor="end">0</text>
+${bars}
+</svg>
+`;
+}
+
+main().catch((error) => {
+  console.error(`[bench:nlu] ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+});

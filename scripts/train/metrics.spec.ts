@@ -1,0 +1,27 @@
+import { accuracy, bestThreshold, macroF1, perLabel } from './metrics';
+
+describe('training metrics', () => {
+  it('accuracy counts exact matches', () => {
+    expect(accuracy(['a', 'b', 'c', 'a'], ['a', 'b', 'a', 'a'])).toBe(0.75);
+  });
+
+  it('per-label F1 and macro-F1 over label sets, ignoring labels absent from gold', () => {
+    const predicted = [['joy'], ['joy', 'anger'], ['fear'], ['joy']];
+    const gold = [['joy'], ['anger'], ['anger'], ['neutral']];
+    const scores = perLabel(predicted, gold, ['joy', 'anger', 'fear', 'neutral', 'surprise']);
+    const by = Object.fromEntries(scores.map((s) => [s.label, s]));
+    expect(by.joy).toMatchObject({ precision: 1 / 3, recall: 1, support: 1 });
+    expect(by.anger).toMatchObject({ precision: 1, recall: 0.5 });
+    expect(by.surprise.support).toBe(0);
+    // joy 0.5, anger 2/3, fear 0 (not in gold: ignored), neutral 0
+    expect(macroF1(scores)).toBeCloseTo((0.5 + 2 / 3 + 0) / 3, 10);
+  });
+
+  it('picks the threshold that maximises F1 on the calibration rows', () => {
+    const probabilities = [0.9, 0.8, 0.7, 0.35, 0.3, 0.2, 0.1];
+    const gold = [true, true, true, true, false, false, false];
+    const t = bestThreshold(probabilities, gold);
+    expect(t).toBeGreaterThan(0.3);
+    expect(t).toBeLessThanOrEqual(0.35);
+  });
+});

@@ -1,0 +1,128 @@
+import { join, relative } from 'node:path';
+import { readClinc, readGoEmotions, readJsonl, toSentiment, type Example } from './datasets';
+
+/** One head to train: its labels, training rows, and whether a row may carry several labels. */
+export interface HeadPlan {
+  name: string;
+  labels: string[];
+  multiLabel: boolean;
+  train: Example[];
+}
+
+/** A named evaluation set, scored with the first head (the task's answer) unless it says otherwise. */
+export interface EvalSet {
+  name: string;
+  head: string;
+  examples: Example[];
+  /** accuracy: best label is the gold one; macro-F1 over labels; outside: share of rows whose best label is not in `inside`. */
+  metric: 'accuracy' | 'macro-f1' | 'outside';
+  inside?: string[];
+  /** Quality bar from the issue, when there is one. */
+  bar?: number;
+}
+
+export interface TaskPlan {
+  task: string;
+  description: string;
+  sources: string[];
+  heads: HeadPlan[];
+  evals: EvalSet[];
+}
+
+export const TASK_NAMES = ['intent', 'emotion', 'sentiment', 'toxicity', 'dialog_act'] as const;
+export type TrainableTask = (typeof TASK_NAMES)[number];
+
+/** The default --data for each task, relative to the project root. */
+export const DEFAULT_DATA: Record<TrainableTask, string> = {
+  intent: '../shared/data/clinc150',
+  emotion: '../shared/data/goemotions',
+  sentiment: '../shared/data/goemotions',
+  toxicity: 'data/nlu/toxicity.jsonl',
+  dialog_act: 'data/nlu/dialog-acts.jsonl',
+};
+
+const labelsOf = (examples: Example[]) => [...new Set(examples.flatMap((e) => e.labels))].sort();
+
+export function planTask(task: TrainableTask, data: string, root: string): TaskPlan {
+  // Cards name data by its path from the project root, not by this machine's absolute path.
+  const shown = relative(root, data) || '.';
+  switch (task) {
+    case 'intent': {
+      const clinc = readClinc(data);
+      const socialFile = join(root, 'data/nlu/social-intents.jsonl');
+      const social = readJsonl(socialFile);
+      const train = [...clinc.train, ...clinc.oosTrain, ...social.train];
+      return {
+        task,
+        description: 'CLINC150 intents + out-of-scope (oos) + the social intents the bot needs',
+        sources: [
+          `${shown} (train + oos_train; val + oos_val for evaluation)`,
+          `data/nlu/social-intents.jsonl (split=train; split=test held out)`,
+        ],
+        heads: [{ name: 'intent', labels: labelsOf(train), multiLabel: false, train }],
+        evals: [
+          { name: 'CLINC150 val, in-scope accuracy', head: 'intent', examples: clinc.val, metric: 'accuracy', bar: 0.92 },
+          { name: 'CLINC150 oos_val, out-of-scope recall (label oos)', head: 'intent', examples: clinc.oosVal, metric: 'accuracy' },
+          // CLINC's out-of-scope means "none of its 150 intents"; many of those rows are google-able questions, which this bot calls factual_question.
+          {
+            name: "CLINC150 oos_val, out-of-scope recall (oos or a social intent: outside CLINC's 150)",
+            head: 'intent',
+            examples: clinc.oosVal,
+            metric: 'outside',
+            inside: labelsOf(clinc.train),
+          },
+          { name: 'social intents, held-out accuracy', head: 'intent', examples: social.test, metric: 'accuracy', bar: 0.9 },
+        ],
+      };
+    }
+    case 'emotion': {
+      const fine = { train: readGoEmotions(data, 'train'), dev: readGoEmotions(data, 'dev') };
+      const ekmanDir = join(data, 'ekman');
+      const shownEkman = relative(root, ekmanDir);
+      const ekman = { train: readGoEmotions(ekmanDir, 'train'), dev: readGoEmotions(ekmanDir, 'dev') };
+      return {
+        task,
+        description: 'GoEmotions: 27 emotions + neutral (multi-label), and the Ekman roll-up (6 emotions + neutral)',
+        sources: [`${shown}/train.tsv (dev.tsv for evaluation)`, `${shownEkman}/train.tsv (dev.tsv for evaluation)`],
+        heads: [
+          { name: 'emotion', labels: fine.train.labels, multiLabel: true, train: fine.train.examples },
+          { name: 'ekman', labels: ekman.train.labels, multiLabel: true, train: ekman.train.examples },
+        ],
+        evals: [
+          { name: 'GoEmotions dev, 28 labels, macro-F1', head: 'emotion', examples: fine.dev.examples, metric: 'macro-f1' },
+          { name: 'GoEmotions dev, Ekman macro-F1', head: 'ekman', examples: ekman.dev.examples, metric: 'macro-f1', bar: 0.55 },
+        ],
+      };
+    }
+    case 'sentiment': {
+      const train = toSentiment(readGoEmotions(data, 'train').examples);
+      const dev = toSentiment(readGoEmotions(data, 'dev').examples);
+      return {
+        task,
+        description:
+          "negative / neutral / positive, from GoEmotions with the dataset's own sentiment grouping (ambiguous → neutral; mixed rows left out)",
+        sources: [`${shown}/train.tsv (dev.tsv for evaluation)`],
+        heads: [{ name: 'sentiment', labels: ['negative', 'neutral', 'positive'], multiLabel: false, train }],
+        evals: [
+          { name: 'GoEmotions dev as sentiment, accuracy', head: 'sentiment', examples: dev, metric: 'accuracy' },
+          { name: 'GoEmotions dev as sentiment, macro-F1', head: 'sentiment', examples: dev, metric: 'macro-f1' },
+        ],
+      };
+    }
+    case 'toxicity':
+    case 'dialog_act': {
+      const set = readJsonl(data);
+      return {
+        task,
+        description:
+          task === 'toxicity' ? 'toxic / non_toxic, for user messages and for screening replies' : 'dialog acts: what move a message makes',
+        sources: [`${shown} (split=train; split=test held out)`],
+        heads: [{ name: task, labels: set.labels, multiLabel: false, train: set.train }],
+        evals: [
+          { name: 'held-out accuracy', head: task, examples: set.test, metric: 'accuracy' },
+          { name: 'held-out macro-F1', head: task, examples: set.test, metric: 'macro-f1' },
+        ],
+      };
+    }
+  }
+}
