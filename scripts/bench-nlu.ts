@@ -31,6 +31,17 @@ interface TaskFigures {
   p99Ms: number;
   modelP50Ms: number;
   paced: number;
+  /** The worker's peak resident memory (VmHWM), MiB; 0 where /proc is not there. */
+  peakRssMiB: number;
+}
+
+function peakRssMiB(pid: number | undefined): number {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB/m);
+    return line ? Math.round(Number(line[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function corpus(root: string): string[] {
@@ -181,6 +192,7 @@ async function main(): Promise<void> {
       await waitFor(sent.length);
       const latencies = sent.map((s) => received.get(s.id)!.at - s.sentAt);
       const modelMs = sent.map((s) => received.get(s.id)!.modelMs);
+      const peak = peakRssMiB(stack.apps[0].process.pid);
       await consumer.disconnect();
       await stack.stop();
       const f: TaskFigures = {
@@ -194,6 +206,7 @@ async function main(): Promise<void> {
         p99Ms: percentile(latencies, 99),
         modelP50Ms: percentile(modelMs, 50),
         paced: sent.length,
+        peakRssMiB: peak,
       };
       figures.push(f);
       log(
@@ -210,11 +223,11 @@ async function main(): Promise<void> {
 function report(figures: TaskFigures[], count: number, root: string): void {
   const rows = figures.map(
     (f) =>
-      `| ${f.task} | ${f.batchSize} | ${Math.round(f.rawPerSecond)} | ${Math.round(f.workerPerSecond)} | ${(f.ratio * 100).toFixed(0)}% ${f.ratio >= TARGET_RATIO ? '(≥ 70%)' : '(< 70%)'} | ${f.p50Ms} | ${f.p99Ms} | ${f.modelP50Ms} |`,
+      `| ${f.task} | ${f.batchSize} | ${Math.round(f.rawPerSecond)} | ${Math.round(f.workerPerSecond)} | ${(f.ratio * 100).toFixed(0)}% ${f.ratio >= TARGET_RATIO ? '(≥ 70%)' : '(< 70%)'} | ${f.p50Ms} | ${f.p99Ms} | ${f.modelP50Ms} | ${f.peakRssMiB} |`,
   );
   const table = [
-    '| task | batch | raw texts/s | worker texts/s | worker / raw | p50 ms | p99 ms | model ms p50 (per batch) |',
-    '|---|---|---|---|---|---|---|---|',
+    '| task | batch | raw texts/s | worker texts/s | worker / raw | p50 ms | p99 ms | model ms p50 (per batch) | worker peak RSS MiB |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
   console.log(
