@@ -65,7 +65,7 @@ export class NluConsumerService implements OnApplicationBootstrap, BeforeApplica
   /** Finishes and publishes the batch in hand before the producer goes. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
-    await this.model.classifier.release();
+    await this.model.release();
   }
 
   private result(message: MessageEvent, outcome: WorkOutcome<Prediction>) {

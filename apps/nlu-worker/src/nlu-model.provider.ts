@@ -4,10 +4,11 @@ import { APP_CONFIG } from '@app/config';
 import { ModelRepository, type TaskManifest, type TextClassifier } from '@app/models';
 import type { NluWorkerConfig } from './nlu-worker.config';
 
-/** The loaded model this process serves, and its manifest. */
+/** The loaded model this process serves, its manifest, and how to free both it and its encoder. */
 export interface NluModel {
   manifest: TaskManifest;
   classifier: TextClassifier;
+  release(): Promise<void>;
 }
 
 export const NLU_MODEL = Symbol('NLU_MODEL');
@@ -26,6 +27,13 @@ export const nluModelProvider: Provider = {
     const manifest = repository.taskManifest(config.TASK);
     const classifier = await repository.load(config.TASK);
     logger.log(`${classifier.modelName}@${classifier.modelVersion} loaded on ${config.ORT_PROVIDER} in ${Date.now() - started} ms`);
-    return { manifest, classifier };
+    return {
+      manifest,
+      classifier,
+      release: async () => {
+        await classifier.release();
+        await repository.release();
+      },
+    };
   },
 };

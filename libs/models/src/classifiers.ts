@@ -3,7 +3,7 @@ import type { EncoderHeadManifest, HfClassifierManifest } from './manifest';
 import { HeadRunner } from './head';
 import { readHfLayout } from './hf-layout';
 import { hashedNgrams } from './ngram-features';
-import { createSession, ort, type RuntimeOptions } from './ort';
+import { createSession, tokenFeeds, type RuntimeOptions } from './ort';
 import { labelsFromRow, sigmoid, softmaxRow, type Prediction, type TextClassifier } from './prediction';
 import type { SentenceEncoder } from './sentence-encoder';
 import { HfTokenizer } from './tokenizer';
@@ -82,15 +82,7 @@ export class HfSequenceClassifier implements TextClassifier {
 
   async predict(texts: string[]): Promise<Prediction[]> {
     if (texts.length === 0) return [];
-    const tokens = this.tokenizer.encodeBatch(texts);
-    const { Tensor } = ort();
-    const shape = [tokens.batch, tokens.length];
-    const available: Record<string, InstanceType<typeof Tensor>> = {
-      input_ids: new Tensor('int64', tokens.inputIds, shape),
-      attention_mask: new Tensor('int64', tokens.attentionMask, shape),
-      token_type_ids: new Tensor('int64', tokens.tokenTypeIds, shape),
-    };
-    const feeds = Object.fromEntries(this.session.inputNames.map((name) => [name, available[name]]));
+    const feeds = tokenFeeds(this.tokenizer.encodeBatch(texts), this.session.inputNames);
     const logits = (await this.session.run(feeds)).logits;
     const classes = logits.dims[1];
     if (classes !== this.labels.length) throw new Error(`${this.modelName} gives ${classes} logits for ${this.labels.length} labels`);

@@ -1,4 +1,5 @@
-import type { InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { TokenBatch } from './tokenizer';
 
 /** Where ONNX Runtime runs a model: `cpu` everywhere, `cuda` on GPU nodes with the CUDA build of onnxruntime-node. */
 export type ExecutionProvider = 'cpu' | 'cuda';
@@ -32,4 +33,17 @@ export async function createSession(pathOrBytes: string | Uint8Array, runtime: R
   const { InferenceSession } = ort();
   const options = sessionOptions(runtime);
   return typeof pathOrBytes === 'string' ? InferenceSession.create(pathOrBytes, options) : InferenceSession.create(pathOrBytes, options);
+}
+
+/** The int64 [batch, length] tensors a transformer reads, for the input names it declares. */
+export function tokenFeeds(tokens: TokenBatch, inputNames: readonly string[]): Record<string, Tensor> {
+  const { Tensor } = ort();
+  const shape = [tokens.batch, tokens.length];
+  const available: Record<string, Tensor> = {
+    input_ids: new Tensor('int64', tokens.inputIds, shape),
+    attention_mask: new Tensor('int64', tokens.attentionMask, shape),
+    token_type_ids: new Tensor('int64', tokens.tokenTypeIds, shape),
+  };
+  for (const name of inputNames) if (!available[name]) throw new Error(`no tokenizer output for model input ${name}`);
+  return Object.fromEntries(inputNames.map((name) => [name, available[name]]));
 }

@@ -22,7 +22,7 @@ export class FastTextLanguageClassifier implements TextClassifier {
     private readonly model: LidModel,
   ) {
     this.task = manifest.task;
-    this.modelName = manifest.name;
+    this.modelName = `${manifest.name}+${manifest.package}`;
     this.modelVersion = manifest.version;
   }
 
@@ -81,7 +81,7 @@ export class CompromiseEntityTagger implements TextClassifier {
 
   constructor(private readonly manifest: PackagedManifest) {
     this.task = manifest.task;
-    this.modelName = manifest.name;
+    this.modelName = `${manifest.name}+${manifest.package}`;
     this.modelVersion = manifest.version;
   }
 

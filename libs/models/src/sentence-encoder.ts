@@ -1,7 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import type { EncoderManifest } from './manifest';
 import { readHfLayout } from './hf-layout';
-import { createSession, ort, type RuntimeOptions } from './ort';
+import { createSession, tokenFeeds, type RuntimeOptions } from './ort';
 import { HfTokenizer, type TokenBatch } from './tokenizer';
 
 /** Turns texts into fixed-size sentence embeddings: transformer → pooling over real tokens → optional L2 norm. */
@@ -30,15 +30,7 @@ export class SentenceEncoder {
   async embed(texts: string[]): Promise<Float32Array> {
     if (texts.length === 0) return new Float32Array(0);
     const tokens = this.tokenizer.encodeBatch(texts);
-    const { Tensor } = ort();
-    const shape = [tokens.batch, tokens.length];
-    const all: Record<string, InstanceType<typeof Tensor>> = {
-      input_ids: new Tensor('int64', tokens.inputIds, shape),
-      attention_mask: new Tensor('int64', tokens.attentionMask, shape),
-      token_type_ids: new Tensor('int64', tokens.tokenTypeIds, shape),
-    };
-    const feeds = Object.fromEntries(this.spec.inputs.map((name) => [name, all[name]]));
-    const output = (await this.session.run(feeds))[this.spec.output];
+    const output = (await this.session.run(tokenFeeds(tokens, this.spec.inputs)))[this.spec.output];
     const hidden = output.data as Float32Array;
     const width = output.dims[2];
     if (width !== this.dimension) throw new Error(`${this.name} returned width ${width}, expected ${this.dimension}`);
