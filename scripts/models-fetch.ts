@@ -8,8 +8,10 @@ async function main(): Promise<void> {
   for (const name of readdirSync(repository.modelsDir).sort()) {
     if (!statSync(join(repository.modelsDir, name)).isDirectory()) continue;
     const manifest = repository.manifest(name);
-    if (manifest.format !== 'hf-onnx-encoder') continue;
+    if (manifest.format !== 'hf-onnx-encoder' && manifest.format !== 'response-bank') continue;
     const dir = await repository.ensureFetched(name);
+    // The response index takes a minute to embed on a small machine: build it here, not in a worker's start.
+    if (manifest.format === 'response-bank') await (await repository.responseIndex(name)).index.release();
     console.log(`[models] ${name}@${manifest.version} ready in ${dir}`);
   }
 }

@@ -1,42 +1,31 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SentenceEncoder } from '@app/models';
+import { embedMany, type SentenceEncoder } from '@app/models';
 
 /**
- * Embeds many texts in length-sorted batches (less padding), with progress. Every embedding is kept
- * in .cache/embeddings/<encoder>@<version>/ (texts.jsonl + vectors.f32, appended in step), so a text
- * is encoded once however many tasks and runs use it.
+ * Embeds texts, keeping every embedding in .cache/embeddings/<encoder>@<version>/ (texts.jsonl +
+ * vectors.f32), so a text is encoded once however many tasks and runs use it.
  */
 export async function embedAll(
   encoder: SentenceEncoder,
   texts: string[],
   cacheRoot: string,
   log: (line: string) => void,
-  batchSize = 64,
 ): Promise<Float32Array> {
   const dim = encoder.dimension;
   const dir = join(cacheRoot, `${encoder.name}@${encoder.version}`);
   const textsFile = join(dir, 'texts.jsonl');
   const vectorsFile = join(dir, 'vectors.f32');
   const known = loadStore(textsFile, vectorsFile, dim);
-  const missing = [...new Set(texts.filter((t) => !known.has(t)))].sort((a, b) => a.length - b.length);
+  const missing = [...new Set(texts.filter((t) => !known.has(t)))];
   if (missing.length > 0) {
     mkdirSync(dir, { recursive: true });
-    const started = Date.now();
-    let lastLog = 0;
-    for (let start = 0; start < missing.length; start += batchSize) {
-      const batch = missing.slice(start, start + batchSize);
-      const vectors = await encoder.embed(batch);
-      // Vectors first: a store cut short by a crash has more vectors than texts, which loadStore trims.
-      appendFileSync(vectorsFile, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
-      appendFileSync(textsFile, batch.map((t) => JSON.stringify(t)).join('\n') + '\n');
-      batch.forEach((t, j) => known.set(t, vectors.subarray(j * dim, (j + 1) * dim)));
-      const done = Math.min(start + batchSize, missing.length);
-      if (Date.now() - lastLog > 5000 || done === missing.length) {
-        lastLog = Date.now();
-        log(`  embedded ${done}/${missing.length} new texts (${Math.round(done / ((Date.now() - started) / 1000))} texts/s)`);
-      }
-    }
+    log(`  embedding ${missing.length} new texts`);
+    const vectors = await embedMany(encoder, missing, log);
+    // Vectors first: a store cut short by a crash has more vectors than texts, which loadStore trims.
+    appendFileSync(vectorsFile, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength));
+    appendFileSync(textsFile, missing.map((t) => JSON.stringify(t)).join('\n') + '\n');
+    missing.forEach((t, j) => known.set(t, vectors.subarray(j * dim, (j + 1) * dim)));
   }
   const out = new Float32Array(texts.length * dim);
   texts.forEach((t, i) => out.set(known.get(t)!, i * dim));

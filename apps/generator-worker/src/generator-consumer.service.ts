@@ -63,6 +63,7 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
+    await this.generator.release();
   }
 
   private candidate(message: MessageEvent, outcome: WorkOutcome<GeneratedReply>) {

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfigModule } from '@app/config';
 import { KafkaModule } from '@app/kafka';
 import { MetricsModule } from '@app/metrics';
@@ -10,7 +10,16 @@ import { REPLY_GENERATOR } from './reply-generator.token';
 @Module({
   imports: [AppConfigModule.forRoot(generatorWorkerConfigSchema), MetricsModule.forRoot('generator-worker'), KafkaModule],
   providers: [
-    { provide: REPLY_GENERATOR, inject: [APP_CONFIG], useFactory: (config: GeneratorWorkerConfig) => createGenerator(config.GENERATOR) },
+    {
+      provide: REPLY_GENERATOR,
+      inject: [APP_CONFIG],
+      useFactory: (config: GeneratorWorkerConfig) => {
+        const logger = new Logger(`generator:${config.GENERATOR}`);
+        return createGenerator(config.GENERATOR, { provider: config.ORT_PROVIDER, intraOpThreads: config.ORT_INTRA_OP_THREADS }, (line) =>
+          logger.log(line),
+        );
+      },
+    },
     GeneratorConsumerService,
   ],
 })

@@ -39,3 +39,11 @@ export const batchWorkerSchema = z.object({
   /** Partitions worked on at once by this replica. */
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 });
+
+/** ONNX Runtime for model workers. */
+export const ortSchema = z.object({
+  /** Execution provider: cpu everywhere, cuda on GPU nodes (needs the CUDA build of onnxruntime-node). */
+  ORT_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+  /** Threads per ONNX operator; 1 suits many workers sharing a node's cores, 0 lets ONNX Runtime use them all. */
+  ORT_INTRA_OP_THREADS: z.coerce.number().int().min(0).max(64).default(1),
+});

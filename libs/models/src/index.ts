@@ -9,5 +9,6 @@ export * from './ort';
 export * from './packaged';
 export * from './paths';
 export * from './prediction';
+export * from './response-index';
 export * from './sentence-encoder';
 export * from './tokenizer';

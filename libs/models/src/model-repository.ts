@@ -1,12 +1,13 @@
 import { join, resolve } from 'node:path';
 import { EncoderHeadClassifier, HfSequenceClassifier } from './classifiers';
 import { fetchModel, isFetched, modelCachePath } from './fetch';
-import { isTaskManifest, readManifest, type EncoderManifest, type ModelManifest, type TaskManifest } from './manifest';
+import { isTaskManifest, readManifest, type EncoderManifest, type ModelManifest, type ResponseBankManifest, type TaskManifest } from './manifest';
 import { DEFAULT_RUNTIME, type RuntimeOptions } from './ort';
 import { CompromiseEntityTagger, FastTextLanguageClassifier } from './packaged';
 import type { TextClassifier } from './prediction';
 import { SentenceEncoder } from './sentence-encoder';
-import { defaultModelCacheDir, defaultModelsDir } from './paths';
+import { defaultModelCacheDir, defaultModelsDir, projectRoot } from './paths';
+import { ResponseIndex } from './response-index';
 
 export interface ModelRepositoryOptions {
   modelsDir?: string;
@@ -49,9 +50,10 @@ export class ModelRepository {
     return manifest;
   }
 
-  /** Puts the encoder's pinned files into the cache if they are not there yet; returns its folder. */
+  /** Puts a model's pinned files into the cache if they are not there yet; returns its folder. */
   async ensureFetched(name: string): Promise<string> {
-    const manifest = this.encoderManifest(name);
+    const manifest = this.manifest(name);
+    if (manifest.format !== 'hf-onnx-encoder' && manifest.format !== 'response-bank') throw new Error(`${name} has no files to fetch`);
     if (isFetched(manifest, this.cacheDir)) return modelCachePath(this.cacheDir, name);
     if (this.options.fetchMissing === false) throw new Error(`${name} is not in ${this.cacheDir}: run \`npm run models:fetch\``);
     return fetchModel(manifest, this.cacheDir, this.options.log);
@@ -65,6 +67,16 @@ export class ModelRepository {
       this.encoders.set(name, loaded);
     }
     return loaded;
+  }
+
+  /** The response bank's search index, built (and kept in the cache) on first use. */
+  async responseIndex(name: string, k?: number): Promise<{ index: ResponseIndex; encoder: SentenceEncoder; manifest: ResponseBankManifest }> {
+    const manifest = this.manifest(name);
+    if (manifest.format !== 'response-bank') throw new Error(`${name} is not a response bank`);
+    const dir = await this.ensureFetched(name);
+    const encoder = await this.encoder(manifest.encoder);
+    const index = await ResponseIndex.open(manifest, dir, projectRoot(), encoder, this.runtime, this.options.log, k);
+    return { index, encoder, manifest };
   }
 
   async load(name: string): Promise<TextClassifier> {

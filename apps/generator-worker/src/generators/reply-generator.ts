@@ -10,4 +10,5 @@ export interface ReplyGenerator {
   readonly modelVersion: string;
   load(): Promise<void>;
   generate(texts: string[]): Promise<GeneratedReply[]>;
+  release(): Promise<void>;
 }

@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { onnx } from 'onnx-proto';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { ResponseBankManifest } from './manifest';
+import { createSession, ort, type RuntimeOptions } from './ort';
+import type { SentenceEncoder } from './sentence-encoder';
+
+/** One indexed reply and what it answered. */
+export interface BankEntry {
+  prompt: string;
+  reply: string;
+  source: 'persona' | 'corpus';
+}
+
+/** A turn → next turn pair from a dialogue corpus, with the turn before it as context. */
+export interface CorpusPair {
+  context: string;
+  prompt: string;
+  reply: string;
+}
+
+interface ChitChatMessage {
+  text: string;
+  sender: string;
+}
+
+const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
+const usable = (text: string) => /^[\x20-\x7e’‘“”…]+$/.test(text) && !/https?:|www\./i.test(text);
+
+/**
+ * Pairs from the Chit-Chat corpus (`{id: {messages: [[{text, sender}, …], …]}}`, each inner list
+ * one sender's turn). Conversations are taken in a seeded hash order until maxPairs, so the pick is
+ * the same on every machine; replies are 2..maxReplyWords words, printable, without links.
+ */
+export function chitChatPairs(corpus: Record<string, { messages: ChitChatMessage[][] }>, maxPairs: number, seed: number, maxReplyWords: number): CorpusPair[] {
+  const order = Object.keys(corpus).sort((a, b) => hashKey(a, seed).localeCompare(hashKey(b, seed)));
+  const pairs: CorpusPair[] = [];
+  const seen = new Set<string>();
+  for (const id of order) {
+    const turns = corpus[id].messages.map((turn) => turn.map((m) => m.text.trim()).join(' ').replace(/\s+/g, ' ').trim());
+    for (let i = 1; i < turns.length && pairs.length < maxPairs; i++) {
+      const [context, prompt, reply] = [turns[i - 2] ?? '', turns[i - 1], turns[i]];
+      const n = words(reply);
+      if (n < 2 || n > maxReplyWords || !usable(reply) || !usable(prompt) || words(prompt) > 40) continue;
+      const key = `${prompt.toLowerCase()}\u0000${reply.toLowerCase()}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      pairs.push({ context, prompt, reply });
+    }
+    if (pairs.length >= maxPairs) break;
+  }
+  return pairs;
+}
+
+function hashKey(id: string, seed: number): string {
+  return createHash('sha256').update(`${seed}:${id}`).digest('hex');
+}
+
+/** Unit-length a + weight·b, in place into a. */
+export function blend(a: Float32Array, b: Float32Array | undefined, weight: number): Float32Array {
+  if (b && weight > 0) for (let d = 0; d < a.length; d++) a[d] += weight * b[d];
+  let norm = 0;
+  for (let d = 0; d < a.length; d++) norm += a[d] * a[d];
+  norm = Math.sqrt(norm) || 1;
+  for (let d = 0; d < a.length; d++) a[d] /= norm;
+  return a;
+}
+
+/** The top-k search as an ONNX graph (MatMul against the keys, then TopK), so ONNX Runtime does the heavy part. */
+export function searchGraph(keys: Float32Array, dims: number, rows: number, k: number): Uint8Array {
+  const FLOAT = onnx.TensorProto.DataType.FLOAT;
+  const INT64 = onnx.TensorProto.DataType.INT64;
+  // keys are stored row per entry; MatMul wants dims × rows.
+  const transposed = new Float32Array(dims * rows);
+  for (let r = 0; r < rows; r++) for (let d = 0; d < dims; d++) transposed[d * rows + r] = keys[r * dims + d];
+  const kTensor = new BigInt64Array([BigInt(Math.min(k, rows))]);
+  return onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'response-search',
+      initializer: [
+        { name: 'keys', dims: [dims, rows], dataType: FLOAT, rawData: new Uint8Array(transposed.buffer) },
+        { name: 'k', dims: [1], dataType: INT64, rawData: new Uint8Array(kTensor.buffer) },
+      ],
+      node: [
+        { opType: 'MatMul', input: ['query', 'keys'], output: ['scores'] },
+        { opType: 'TopK', input: ['scores', 'k'], output: ['top_scores', 'top_indices'], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] },
+      ],
+      input: [{ name: 'query', type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimValue: dims }] } } } }],
+      output: [
+        { name: 'top_scores', type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimValue: Math.min(k, rows) }] } } } },
+        { name: 'top_indices', type: { tensorType: { elemType: INT64, shape: { dim: [{ dimParam: 'batch' }, { dimValue: Math.min(k, rows) }] } } } },
+      ],
+    },
+  }).finish();
+}
+
+export interface Hit {
+  entry: BankEntry;
+  score: number;
+}
+
+/**
+ * The response bank's entries and their keys, built once per bank version and encoder (kept in the
+ * cache next to the corpus), searched with ONNX Runtime.
+ */
+export class ResponseIndex {
+  private constructor(
+    readonly entries: BankEntry[],
+    private readonly session: InferenceSession,
+    readonly k: number,
+  ) {}
+
+  static async open(
+    manifest: ResponseBankManifest,
+    dir: string,
+    root: string,
+    encoder: SentenceEncoder,
+    runtime: RuntimeOptions,
+    log: (line: string) => void = () => {},
+    k = 8,
+  ): Promise<ResponseIndex> {
+    const { entries, keys } = await loadOrBuild(manifest, dir, root, encoder, log);
+    const session = await createSession(searchGraph(keys, encoder.dimension, entries.length, k), runtime);
+    return new ResponseIndex(entries, session, Math.min(k, entries.length));
+  }
+
+  /** The k nearest entries to each query row, best first, with cosine similarity. */
+  async search(queries: Float32Array, rows: number): Promise<Hit[][]> {
+    const { Tensor } = ort();
+    const out = await this.session.run({ query: new Tensor('float32', queries, [rows, queries.length / rows]) });
+    const scores = out.top_scores.data as Float32Array;
+    const indices = out.top_indices.data as BigInt64Array;
+    return Array.from({ length: rows }, (_, r) =>
+      Array.from({ length: this.k }, (_, j) => ({ entry: this.entries[Number(indices[r * this.k + j])], score: scores[r * this.k + j] })),
+    );
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+async function loadOrBuild(
+  manifest: ResponseBankManifest,
+  dir: string,
+  root: string,
+  encoder: SentenceEncoder,
+  log: (line: string) => void,
+): Promise<{ entries: BankEntry[]; keys: Float32Array }> {
+  const personaFile = join(root, manifest.persona);
+  const personaBytes = readFileSync(personaFile);
+  // A new bank version, encoder or persona file means a new index.
+  const tag = createHash('sha256')
+    .update(`${manifest.version}|${encoder.name}@${encoder.version}|${JSON.stringify(manifest)}`)
+    .update(personaBytes)
+    .digest('hex')
+    .slice(0, 16);
+  const entriesFile = join(dir, `index-${tag}.json`);
+  const keysFile = join(dir, `index-${tag}.f32`);
+  if (existsSync(entriesFile) && existsSync(keysFile)) {
+    const entries = JSON.parse(readFileSync(entriesFile, 'utf8')) as BankEntry[];
+    const bytes = readFileSync(keysFile);
+    const keys = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
+    if (keys.length === entries.length * encoder.dimension) return { entries, keys };
+  }
+  const persona = (JSON.parse(personaBytes.toString('utf8')) as { pairs: { prompt: string; reply: string }[] }).pairs;
+  const corpus = JSON.parse(readFileSync(join(dir, manifest.corpus), 'utf8')) as Record<string, { messages: ChitChatMessage[][] }>;
+  const pairs = chitChatPairs(corpus, manifest.maxPairs, manifest.seed, manifest.maxReplyWords);
+  log(`building the response index: ${pairs.length} corpus pairs + ${persona.length} persona lines`);
+  const turns = [...new Set([...pairs.flatMap((p) => [p.prompt, p.context]), ...persona.map((p) => p.prompt)].filter(Boolean))];
+  const vectors = await embedMany(encoder, turns, log);
+  const at = new Map(turns.map((t, i) => [t, i]));
+  const d = encoder.dimension;
+  const vector = (text: string) => (text ? vectors.subarray(at.get(text)! * d, (at.get(text)! + 1) * d) : undefined);
+  const entries: BankEntry[] = [];
+  const keys = new Float32Array((persona.length + pairs.length) * d);
+  persona.forEach((p, i) => {
+    keys.set(blend(vector(p.prompt)!.slice(), undefined, 0), i * d);
+    entries.push({ prompt: p.prompt, reply: p.reply, source: 'persona' });
+  });
+  pairs.forEach((p, i) => {
+    keys.set(blend(vector(p.prompt)!.slice(), vector(p.context), manifest.contextWeight), (persona.length + i) * d);
+    entries.push({ prompt: p.prompt, reply: p.reply, source: 'corpus' });
+  });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${keysFile}.part`, new Uint8Array(keys.buffer));
+  renameSync(`${keysFile}.part`, keysFile);
+  writeFileSync(entriesFile, JSON.stringify(entries));
+  return { entries, keys };
+}
+
+/** Embeds many texts in length-sorted batches (less padding), printing progress every few seconds. */
+export async function embedMany(encoder: SentenceEncoder, texts: string[], log: (line: string) => void, batchSize = 64): Promise<Float32Array> {
+  const d = encoder.dimension;
+  const out = new Float32Array(texts.length * d);
+  const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
+  const started = Date.now();
+  let lastLog = started;
+  for (let start = 0; start < order.length; start += batchSize) {
+    const rows = order.slice(start, start + batchSize);
+    const vectors = await encoder.embed(rows.map((i) => texts[i]));
+    rows.forEach((row, j) => out.set(vectors.subarray(j * d, (j + 1) * d), row * d));
+    const done = Math.min(start + batchSize, order.length);
+    if (Date.now() - lastLog > 5000 || done === order.length) {
+      lastLog = Date.now();
+      log(`  embedded ${done}/${order.length} (${Math.round(done / ((Date.now() - started) / 1000))} texts/s)`);
+    }
+  }
+  return out;
+}

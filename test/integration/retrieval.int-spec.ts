@@ -1,0 +1,34 @@
+import { EmbeddingRetrievalGenerator } from '../../apps/generator-worker/src/generators/embedding-retrieval.generator';
+
+/** The retrieval generator on the real response bank (Chit-Chat corpus + persona) and the real encoder. */
+describe('embedding retrieval over the response bank', () => {
+  const generator = new EmbeddingRetrievalGenerator({ provider: 'cpu', intraOpThreads: 1 });
+  beforeAll(() => generator.load());
+  afterAll(() => generator.release());
+
+  it('answers every message of a batch, as it answers each alone', async () => {
+    const texts = ['I just got a new job!!', 'what are your plans for the weekend', 'my cat knocked my coffee over', 'hi'];
+    const batch = await generator.generate(texts);
+    expect(batch).toHaveLength(texts.length);
+    for (let i = 0; i < texts.length; i++) {
+      expect(batch[i].text.length).toBeGreaterThan(0);
+      expect(batch[i].score).toBeGreaterThanOrEqual(0);
+      expect(batch[i].score).toBeLessThanOrEqual(1);
+      const [alone] = await generator.generate([texts[i]]);
+      expect(alone.text).toBe(batch[i].text);
+      expect(alone.score).toBeCloseTo(batch[i].score, 4);
+    }
+    expect(generator.modelVersion).toBe('response-bank@1.0.0+minilm-l6-v2-int8');
+  });
+
+  it("keeps the bot's voice where a persona line fits", async () => {
+    const [reply] = await generator.generate(['What movie should I watch tonight?']);
+    expect(reply).toEqual({ text: 'Something with a twist ending. What did you watch last?', score: expect.any(Number) });
+    expect(reply.score).toBeGreaterThan(0.7);
+  });
+
+  it('answers from the corpus of real conversations where no persona line is close', async () => {
+    const [reply] = await generator.generate(['I love hiking in the mountains']);
+    expect(reply.text.toLowerCase()).toMatch(/mountain|hik/);
+  });
+});
