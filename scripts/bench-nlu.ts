@@ -6,15 +6,14 @@
  * latency at half the worker's throughput, and the worker-to-raw ratio against the 70% target.
  * Writes docs/bench/nlu.json and docs/bench/nlu.svg.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { ChatMessageSchema, decodeEvent, encodeEvent, eventHeaders, NLU_TASKS, ResultStatus, SCHEMA_VERSION, Topic } from '@app/contracts';
+import { NLU_TASKS } from '@app/contracts';
 import { LocalKafkaBroker } from '@app/local-kafka';
 import { ModelRepository, projectRoot } from '@app/models';
-import { startLocalStack } from './local-stack';
+import { benchTexts, measureWorker } from './bench/worker-harness';
 
 const TARGET_RATIO = 0.7;
 /** Threads per ONNX operator, the same for the raw run and the worker (the worker's default). */
@@ -34,32 +33,6 @@ interface TaskFigures {
   /** The worker's peak resident memory (VmHWM), MiB; 0 where /proc is not there. */
   peakRssMiB: number;
 }
-
-function peakRssMiB(pid: number | undefined): number {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB/m);
-    return line ? Math.round(Number(line[1]) / 1024) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function corpus(root: string): string[] {
-  const dir = join(root, 'data', 'nlu');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .flatMap((f) =>
-      readFileSync(join(dir, f), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => (JSON.parse(line) as { text: string }).text),
-    );
-}
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
 
 async function rawThroughput(
   task: string,
@@ -92,8 +65,7 @@ async function main(): Promise<void> {
   const count = Number(values.messages);
   const root = projectRoot();
   const log = (line: string) => console.log(`[bench:nlu] ${line}`);
-  const all = corpus(root);
-  const texts = Array.from({ length: count }, (_, i) => all[i % all.length]);
+  const texts = benchTexts(root, count);
   const dataDir = join(root, '.data', `bench-nlu-${process.pid}`);
   const broker = new LocalKafkaBroker({ dataDir: join(dataDir, 'kafka'), port: 0 });
   log('starting Kafka ...');
@@ -105,112 +77,33 @@ async function main(): Promise<void> {
   try {
     for (const task of tasks) {
       const raw = await rawThroughput(task, texts, log);
-      const prefix = `bench${process.pid}-${task}.`;
-      const stack = await startLocalStack({
+      const worker = await measureWorker({
+        kafka,
+        producer,
+        brokers: broker.bootstrap,
         dataDir,
-        kafkaBrokers: broker.bootstrap,
-        ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
-        nluTasks: [task],
-        generators: [],
-        apps: ['nlu-worker'],
-        topicPrefix: prefix,
-        env: { LOG_LEVEL: 'warn', ORT_INTRA_OP_THREADS: String(THREADS) },
+        app: 'nlu-worker',
+        name: task,
+        texts,
+        pacedSeconds: Number(values.seconds),
+        env: { ORT_INTRA_OP_THREADS: String(THREADS) },
       });
-      const received = new Map<string, { at: number; modelMs: number }>();
-      let onReceive = () => {};
-      const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}` });
-      await consumer.connect();
-      await consumer.subscribe({ topic: `${prefix}${Topic.nluResults}`, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          const result = decodeEvent(Topic.nluResults, message.value);
-          if (result.status !== ResultStatus.OK) throw new Error(`${task} result status ${ResultStatus[result.status]}: ${result.error}`);
-          received.set(result.meta!.messageId, { at: Date.now(), modelMs: result.latencyMs });
-          onReceive();
-        },
-      });
-      const send = async (batch: string[]) => {
-        const now = Date.now();
-        const ids = batch.map(() => randomUUID());
-        await producer.send({
-          topic: `${prefix}${Topic.messages}`,
-          messages: batch.map((text, i) => {
-            const conversationId = `bench-${i % 64}`;
-            const deadline = now + 600_000;
-            return {
-              key: conversationId,
-              value: encodeEvent(ChatMessageSchema, {
-                meta: {
-                  schemaVersion: SCHEMA_VERSION,
-                  messageId: ids[i],
-                  conversationId,
-                  userId: 'bench',
-                  acceptedAtMs: now,
-                  emittedAtMs: now,
-                  deadlineAtMs: deadline,
-                  traceId: ids[i],
-                },
-                text,
-                channel: 'bench',
-              }),
-              headers: eventHeaders(ChatMessageSchema.typeName, deadline, ids[i]),
-            };
-          }),
-        });
-        return ids.map((id) => ({ id, sentAt: now }));
-      };
-      const waitFor = (n: number) =>
-        new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`${task}: ${received.size}/${n} results after 120 s`)), 120_000);
-          onReceive = () => received.size >= n && (clearTimeout(timer), resolve());
-          onReceive();
-        });
-      // Warm-up: the first fetches and model calls are slower.
-      await send(texts.slice(0, 64));
-      await waitFor(64);
-      received.clear();
-      // Saturation: everything at once; throughput is results out per second.
-      const started = Date.now();
-      for (let i = 0; i < texts.length; i += 500) await send(texts.slice(i, i + 500));
-      await waitFor(texts.length);
-      const workerPerSecond = texts.length / ((Math.max(...[...received.values()].map((r) => r.at)) - started) / 1000);
-      received.clear();
-      // Latency at half that rate, paced in 20 ms ticks.
-      const rate = workerPerSecond / 2;
-      const sent: { id: string; sentAt: number }[] = [];
-      const seconds = Number(values.seconds);
-      const tickMs = 20;
-      let carry = 0;
-      for (let tick = 0; tick < (seconds * 1000) / tickMs; tick++) {
-        const tickStarted = Date.now();
-        carry += (rate * tickMs) / 1000;
-        const n = Math.floor(carry);
-        carry -= n;
-        if (n > 0) sent.push(...(await send(Array.from({ length: n }, (_, k) => texts[(sent.length + k) % texts.length]))));
-        await new Promise((r) => setTimeout(r, Math.max(0, tickMs - (Date.now() - tickStarted))));
-      }
-      await waitFor(sent.length);
-      const latencies = sent.map((s) => received.get(s.id)!.at - s.sentAt);
-      const modelMs = sent.map((s) => received.get(s.id)!.modelMs);
-      const peak = peakRssMiB(stack.apps[0].process.pid);
-      await consumer.disconnect();
-      await stack.stop();
       const f: TaskFigures = {
         task,
         model: raw.model,
         batchSize: raw.batchSize,
         rawPerSecond: raw.perSecond,
-        workerPerSecond,
-        ratio: workerPerSecond / raw.perSecond,
-        p50Ms: percentile(latencies, 50),
-        p99Ms: percentile(latencies, 99),
-        modelP50Ms: percentile(modelMs, 50),
-        paced: sent.length,
-        peakRssMiB: peak,
+        workerPerSecond: worker.perSecond,
+        ratio: worker.perSecond / raw.perSecond,
+        p50Ms: worker.p50Ms,
+        p99Ms: worker.p99Ms,
+        modelP50Ms: worker.modelP50Ms,
+        paced: worker.paced,
+        peakRssMiB: worker.peakRssMiB,
       };
       figures.push(f);
       log(
-        `${task}: worker ${Math.round(f.workerPerSecond)}/s = ${(f.ratio * 100).toFixed(0)}% of raw; p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms at ${Math.round(rate)}/s`,
+        `${task}: worker ${Math.round(f.workerPerSecond)}/s = ${(f.ratio * 100).toFixed(0)}% of raw; p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms at ${Math.round(f.workerPerSecond / 2)}/s`,
       );
     }
   } finally {

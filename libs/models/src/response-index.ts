@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import type { InferenceSession } from 'onnxruntime-node';
@@ -187,6 +187,8 @@ async function loadOrBuild(
     entries.push({ prompt: p.prompt, reply: p.reply, source: 'corpus' });
   });
   mkdirSync(dir, { recursive: true });
+  // Indexes of earlier bank versions or persona files are of no further use.
+  for (const old of readdirSync(dir).filter((f) => f.startsWith('index-') && !f.startsWith(`index-${tag}.`))) rmSync(join(dir, old), { force: true });
   writeFileSync(`${keysFile}.part`, new Uint8Array(keys.buffer));
   renameSync(`${keysFile}.part`, keysFile);
   writeFileSync(entriesFile, JSON.stringify(entries));
