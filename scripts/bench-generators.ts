@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { LocalKafkaBroker } from '@app/local-kafka';
 import { projectRoot } from '@app/models';
-import { createGenerator, GENERATOR_NAMES } from '../apps/generator-worker/src/generators/generator-registry';
+import { createGenerator, DEFAULT_SETTINGS, GENERATOR_NAMES } from '../apps/generator-worker/src/generators/generator-registry';
 import { benchTexts, measureWorker, type WorkerFigures } from './bench/worker-harness';
 
 const THREADS = 1;
@@ -25,7 +25,7 @@ interface GeneratorFigures extends WorkerFigures {
 }
 
 async function rawThroughput(name: (typeof GENERATOR_NAMES)[number], texts: string[], log: (line: string) => void) {
-  const generator = createGenerator(name, { provider: 'cpu', intraOpThreads: THREADS }, () => {});
+  const generator = createGenerator(name, { ...DEFAULT_SETTINGS, ORT_INTRA_OP_THREADS: THREADS });
   await generator.load();
   await generator.generate(texts.slice(0, BATCH)); // warm-up
   const started = process.hrtime.bigint();

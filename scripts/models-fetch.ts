@@ -1,14 +1,14 @@
 /** `npm run models:fetch`: puts every pinned encoder under models/ into the cache, checksums verified. */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModelRepository } from '@app/models';
+import { isFetchedManifest, ModelRepository } from '@app/models';
 
 async function main(): Promise<void> {
   const repository = new ModelRepository({ log: (line) => console.log(`[models] ${line}`) });
   for (const name of readdirSync(repository.modelsDir).sort()) {
     if (!statSync(join(repository.modelsDir, name)).isDirectory()) continue;
     const manifest = repository.manifest(name);
-    if (manifest.format !== 'hf-onnx-encoder' && manifest.format !== 'response-bank') continue;
+    if (!isFetchedManifest(manifest)) continue;
     const dir = await repository.ensureFetched(name);
     // The response index takes a minute to embed on a small machine: build it here, not in a worker's start.
     if (manifest.format === 'response-bank') await (await repository.responseIndex(name)).index.release();

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { startLocalStack } from './local-stack';
 import { NLU_TASKS } from '@app/contracts';
+import { GENERATOR_NAMES } from '../apps/generator-worker/src/generators/generator-names';
 
 const env = process.env;
 const offset = Number(env.PORT_OFFSET ?? 0);
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
       generatorBase: port('GENERATOR_PORT_BASE', 3400),
     },
     nluTasks: (env.NLU_TASKS ?? NLU_TASKS.join(',')).split(',').filter(Boolean),
-    generators: (env.GENERATORS ?? 'retrieval').split(',').filter(Boolean),
+    generators: (env.GENERATORS ?? GENERATOR_NAMES.join(',')).split(',').filter(Boolean),
     topicPrefix: env.TOPIC_PREFIX,
     echo: env.STACK_QUIET !== '1',
   });

@@ -26,7 +26,7 @@ export default async function globalSetup(): Promise<void> {
     kafkaBrokers: process.env.TEST_KAFKA_BROKERS,
     ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
     nluTasks: NLU_TASKS,
-    generators: ['retrieval'],
+    generators: ['retrieval', 'llm'],
     topicPrefix,
     env: { LOG_LEVEL: 'log', SINK_FLUSH_MS: '100' },
     echo: process.env.STACK_ECHO === '1',

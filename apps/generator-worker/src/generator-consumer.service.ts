@@ -34,17 +34,17 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
     });
     const skipped = new Counter({
       name: 'generator_skipped_deadline_total',
-      help: 'Messages skipped because their deadline had passed',
+      help: 'Messages skipped because their deadline had passed or came during generation',
       labelNames: ['generator'],
       registers: [registry],
     });
     this.consumer = startMessageBatchWorker<GeneratedReply>(kafka, {
       name: `generator:${generator.name}`,
       groupId: `gen-${generator.name}`,
-      batchMaxSize: config.BATCH_MAX_SIZE,
-      batchMaxDelayMs: config.BATCH_MAX_DELAY_MS,
+      batchMaxSize: config.BATCH_MAX_SIZE ?? generator.batching.maxBatchSize,
+      batchMaxDelayMs: config.BATCH_MAX_DELAY_MS ?? generator.batching.maxQueueDelayMs,
       concurrency: config.CONSUMER_CONCURRENCY,
-      run: (texts) => generator.generate(texts),
+      run: (texts, deadlines) => generator.generate(texts, deadlines),
       toEvent: (message, outcome) => this.candidate(message, outcome),
       onSkipped: (count) => skipped.inc(labels, count),
       onBatch: (_size, ms) => latency.observe(labels, ms / 1000),

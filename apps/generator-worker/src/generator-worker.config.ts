@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { batchWorkerSchema, httpSchema, kafkaSchema, logSchema, ortSchema } from '@app/config';
-import { GENERATOR_NAMES } from './generators/generator-registry';
+import { GENERATOR_NAMES } from './generators/generator-names';
 
 export const generatorWorkerConfigSchema = kafkaSchema
   .extend(httpSchema(3400).shape)
@@ -10,6 +10,19 @@ export const generatorWorkerConfigSchema = kafkaSchema
   .extend({
     /** Which generator this deployment runs; each generator is its own consumer group. */
     GENERATOR: z.enum(GENERATOR_NAMES),
+    /** Unset: the model manifest's batching decides (for the LLM, its parallel sequences). */
+    BATCH_MAX_SIZE: z.coerce.number().int().min(1).max(1024).optional(),
+    BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(1000).optional(),
+    /** LLM sampling. */
+    LLM_MAX_TOKENS: z.coerce.number().int().min(1).max(512).default(48),
+    LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.7),
+    LLM_TOP_P: z.coerce.number().gt(0).max(1).default(0.9),
+    /** Layers offloaded to the GPU on GPU nodes (0 = CPU only; needs a GPU build of llama.cpp). */
+    LLM_GPU_LAYERS: z.coerce.number().int().min(0).max(1000).default(0),
+    /** llama.cpp threads; 0 = one per core it finds. */
+    LLM_THREADS: z.coerce.number().int().min(0).max(64).default(0),
+    /** Generation stops this long before a message's deadline, so the candidate still reaches the selector. */
+    LLM_DEADLINE_MARGIN_MS: z.coerce.number().int().min(0).max(5000).default(120),
   });
 
 export type GeneratorWorkerConfig = z.infer<typeof generatorWorkerConfigSchema>;

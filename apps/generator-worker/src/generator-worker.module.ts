@@ -15,9 +15,7 @@ import { REPLY_GENERATOR } from './reply-generator.token';
       inject: [APP_CONFIG],
       useFactory: (config: GeneratorWorkerConfig) => {
         const logger = new Logger(`generator:${config.GENERATOR}`);
-        return createGenerator(config.GENERATOR, { provider: config.ORT_PROVIDER, intraOpThreads: config.ORT_INTRA_OP_THREADS }, (line) =>
-          logger.log(line),
-        );
+        return createGenerator(config.GENERATOR, config, (line) => logger.log(line));
       },
     },
     GeneratorConsumerService,

@@ -23,8 +23,11 @@ export interface MessageBatchWorkerOptions<Out> {
   /** How long a fetch waits to fill a batch (the micro-batching queue delay). */
   batchMaxDelayMs: number;
   concurrency: number;
-  /** The model: one output per text, in order. */
-  run: (texts: string[]) => Promise<Out[]>;
+  /**
+   * The model: one output per text, in order. It gets each message's deadline too, and may give
+   * `undefined` for one it stopped at its deadline (reported as skipped, like work that came late).
+   */
+  run: (texts: string[], deadlinesAtMs: number[]) => Promise<(Out | undefined)[]>;
   /** The event to publish for a message, whatever became of it: every message gets exactly one. */
   toEvent: (message: MessageEvent, outcome: WorkOutcome<Out>) => OutgoingEvent<DescMessage>;
   onSkipped?: (count: number) => void;
@@ -44,10 +47,24 @@ export function startMessageBatchWorker<Out>(kafka: KafkaRuntime, options: Messa
     for (const batch of chunks(live, options.batchMaxSize)) {
       const began = performance.now();
       try {
-        const outputs = await options.run(batch.map((message) => message.event.text));
+        const outputs = await options.run(
+          batch.map((message) => message.event.text),
+          batch.map((message) => message.deadlineAtMs),
+        );
         const latencyMs = Math.round(performance.now() - began);
         options.onBatch?.(batch.length, latencyMs);
-        batch.forEach((message, i) => out.push(options.toEvent(message, { status: ResultStatus.OK, output: outputs[i], latencyMs })));
+        let stopped = 0;
+        batch.forEach((message, i) => {
+          const output = outputs[i];
+          if (output === undefined) stopped++;
+          out.push(
+            options.toEvent(
+              message,
+              output === undefined ? { status: ResultStatus.SKIPPED_DEADLINE } : { status: ResultStatus.OK, output, latencyMs },
+            ),
+          );
+        });
+        if (stopped > 0) options.onSkipped?.(stopped);
       } catch (error) {
         // Reported per message, so the selector stops waiting for this contributor.
         const reason = (error as Error).message;

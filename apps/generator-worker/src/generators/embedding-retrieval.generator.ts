@@ -1,4 +1,4 @@
-import { ModelRepository, type ResponseIndex, type RuntimeOptions, type SentenceEncoder, type Hit } from '@app/models';
+import { ModelRepository, type Batching, type Hit, type ResponseIndex, type RuntimeOptions, type SentenceEncoder } from '@app/models';
 import type { GeneratedReply, ReplyGenerator } from './reply-generator';
 
 /** The bank this generator searches: models/<name>/manifest.json. */
@@ -14,6 +14,7 @@ export const RESPONSE_BANK = 'response-bank';
 export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   readonly name = 'retrieval';
   modelVersion = '';
+  readonly batching: Batching;
   private index?: ResponseIndex;
   private encoder?: SentenceEncoder;
   private personaMargin = 0;
@@ -21,6 +22,9 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
 
   constructor(runtime: RuntimeOptions, log: (line: string) => void = () => {}) {
     this.repository = new ModelRepository({ runtime, log });
+    const manifest = this.repository.manifest(RESPONSE_BANK);
+    if (manifest.format !== 'response-bank') throw new Error(`${RESPONSE_BANK} is not a response bank`);
+    this.batching = manifest.batching;
   }
 
   async load(): Promise<void> {

@@ -1,14 +1,56 @@
-import type { RuntimeOptions } from '@app/models';
+import type { GeneratorWorkerConfig } from '../generator-worker.config';
 import { EmbeddingRetrievalGenerator } from './embedding-retrieval.generator';
+import type { GeneratorName } from './generator-names';
+import { LlmGenerator } from './llm.generator';
 import type { ReplyGenerator } from './reply-generator';
 
+export { GENERATOR_NAMES } from './generator-names';
+
+type Settings = Pick<
+  GeneratorWorkerConfig,
+  | 'ORT_PROVIDER'
+  | 'ORT_INTRA_OP_THREADS'
+  | 'LLM_MAX_TOKENS'
+  | 'LLM_TEMPERATURE'
+  | 'LLM_TOP_P'
+  | 'LLM_GPU_LAYERS'
+  | 'LLM_THREADS'
+  | 'LLM_DEADLINE_MARGIN_MS'
+>;
+
 /** Every generator a worker can run, by the name GENERATOR selects. */
-const GENERATORS = {
-  retrieval: (runtime: RuntimeOptions, log: (line: string) => void) => new EmbeddingRetrievalGenerator(runtime, log),
-} satisfies Record<string, (runtime: RuntimeOptions, log: (line: string) => void) => ReplyGenerator>;
+const GENERATORS: Record<GeneratorName, (settings: Settings, log: (line: string) => void) => ReplyGenerator> = {
+  retrieval: (s, log) => new EmbeddingRetrievalGenerator({ provider: s.ORT_PROVIDER, intraOpThreads: s.ORT_INTRA_OP_THREADS }, log),
+  llm: (s, log) =>
+    new LlmGenerator(
+      {
+        maxTokens: s.LLM_MAX_TOKENS,
+        temperature: s.LLM_TEMPERATURE,
+        topP: s.LLM_TOP_P,
+        gpuLayers: s.LLM_GPU_LAYERS,
+        threads: s.LLM_THREADS,
+        deadlineMarginMs: s.LLM_DEADLINE_MARGIN_MS,
+      },
+      log,
+    ),
+};
 
-export const GENERATOR_NAMES = Object.keys(GENERATORS) as [keyof typeof GENERATORS, ...(keyof typeof GENERATORS)[]];
+/** Defaults for a generator made outside a worker (benchmarks, tests). */
+export const DEFAULT_SETTINGS: Settings = {
+  ORT_PROVIDER: 'cpu',
+  ORT_INTRA_OP_THREADS: 1,
+  LLM_MAX_TOKENS: 48,
+  LLM_TEMPERATURE: 0.7,
+  LLM_TOP_P: 0.9,
+  LLM_GPU_LAYERS: 0,
+  LLM_THREADS: 0,
+  LLM_DEADLINE_MARGIN_MS: 120,
+};
 
-export function createGenerator(name: keyof typeof GENERATORS, runtime: RuntimeOptions, log: (line: string) => void): ReplyGenerator {
-  return GENERATORS[name](runtime, log);
+export function createGenerator(
+  name: GeneratorName,
+  settings: Settings = DEFAULT_SETTINGS,
+  log: (line: string) => void = () => {},
+): ReplyGenerator {
+  return GENERATORS[name](settings, log);
 }
