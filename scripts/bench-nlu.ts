@@ -9,11 +9,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import { NLU_TASKS } from '@app/contracts';
-import { LocalKafkaBroker } from '@app/local-kafka';
 import { ModelRepository, projectRoot } from '@app/models';
-import { benchTexts, measureWorker } from './bench/worker-harness';
+import { benchTexts, measureWorker, withBenchBroker } from './bench/worker-harness';
 
 const TARGET_RATIO = 0.7;
 /** Threads per ONNX operator, the same for the raw run and the worker (the worker's default). */
@@ -66,21 +64,14 @@ async function main(): Promise<void> {
   const root = projectRoot();
   const log = (line: string) => console.log(`[bench:nlu] ${line}`);
   const texts = benchTexts(root, count);
-  const dataDir = join(root, '.data', `bench-nlu-${process.pid}`);
-  const broker = new LocalKafkaBroker({ dataDir: join(dataDir, 'kafka'), port: 0 });
-  log('starting Kafka ...');
-  await broker.start();
-  const kafka = new Kafka({ clientId: 'bench-nlu', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
   const figures: TaskFigures[] = [];
-  try {
+  await withBenchBroker('bench-nlu', root, log, async ({ kafka, producer, brokers, dataDir }) => {
     for (const task of tasks) {
       const raw = await rawThroughput(task, texts, log);
       const worker = await measureWorker({
         kafka,
         producer,
-        brokers: broker.bootstrap,
+        brokers,
         dataDir,
         app: 'nlu-worker',
         name: task,
@@ -106,10 +97,7 @@ async function main(): Promise<void> {
         `${task}: worker ${Math.round(f.workerPerSecond)}/s = ${(f.ratio * 100).toFixed(0)}% of raw; p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms at ${Math.round(f.workerPerSecond / 2)}/s`,
       );
     }
-  } finally {
-    await producer.disconnect();
-    await broker.stop();
-  }
+  });
   report(figures, count, root);
 }
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Kafka, Producer } from 'kafkajs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { LocalKafkaBroker } from '@app/local-kafka';
 import { ChatMessageSchema, decodeEvent, encodeEvent, eventHeaders, ResultStatus, SCHEMA_VERSION, Topic } from '@app/contracts';
 import { startLocalStack, type AppName } from '../local-stack';
 
@@ -60,9 +61,10 @@ export async function measureWorker(run: WorkerRun): Promise<WorkerFigures> {
     generators: run.app === 'generator-worker' ? [run.name] : [],
     apps: [run.app],
     topicPrefix: prefix,
-    env: { LOG_LEVEL: 'warn', ...run.env },
+    env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', ...run.env },
   });
   const received = new Map<string, { at: number; modelMs: number }>();
+  const failures: string[] = [];
   let onReceive = () => {};
   const consumer = run.kafka.consumer({ groupId: `bench-${randomUUID()}` });
   try {
@@ -106,7 +108,11 @@ export async function measureWorker(run: WorkerRun): Promise<WorkerFigures> {
     };
     const waitFor = (n: number) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${run.name}: ${received.size}/${n} results after 300 s`)), 300_000);
+        const timer = setTimeout(
+          () =>
+            reject(new Error(`${run.name}: ${received.size}/${n} results after 300 s${failures.length ? `; not OK: ${failures[0]}` : ''}`)),
+          300_000,
+        );
         onReceive = () => received.size >= n && (clearTimeout(timer), resolve());
         onReceive();
       });
@@ -133,6 +139,7 @@ export async function measureWorker(run: WorkerRun): Promise<WorkerFigures> {
       await new Promise((r) => setTimeout(r, Math.max(0, tickMs - (Date.now() - tickStarted))));
     }
     await waitFor(sent.length);
+    if (failures.length > 0) throw new Error(`${run.name}: ${failures.length} results were not OK, e.g. ${failures[0]}`);
     const latencies = sent.map((s) => received.get(s.id)!.at - s.sentAt);
     return {
       perSecond,
@@ -164,4 +171,26 @@ export function benchTexts(root: string, count: number): string[] {
         .map((line) => (JSON.parse(line) as { text: string }).text),
     );
   return Array.from({ length: count }, (_, i) => all[i % all.length]);
+}
+
+/** A broker for one benchmark run, with a producer, stopped however the run ends. */
+export async function withBenchBroker<T>(
+  name: string,
+  root: string,
+  log: (line: string) => void,
+  body: (bench: Pick<WorkerRun, 'kafka' | 'producer' | 'brokers' | 'dataDir'>) => Promise<T>,
+): Promise<T> {
+  const dataDir = join(root, '.data', `${name}-${process.pid}`);
+  const broker = new LocalKafkaBroker({ dataDir: join(dataDir, 'kafka'), port: 0 });
+  log('starting Kafka ...');
+  await broker.start();
+  const kafka = new Kafka({ clientId: name, brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  try {
+    await producer.connect();
+    return await body({ kafka, producer, brokers: broker.bootstrap, dataDir });
+  } finally {
+    await producer.disconnect();
+    await broker.stop();
+  }
 }

@@ -5,7 +5,6 @@ import { DeadLetterSchema } from '../../libs/contracts/src/gen/chat/v1/events_pb
 import { postJson } from '../support/http';
 import { stackInfo } from '../support/stack-info';
 import { NLU_TASKS } from '../../libs/contracts/src/nlu-tasks';
-import { GENERATOR_NAMES } from '../../apps/generator-worker/src/generators/generator-names';
 
 /** A record no consumer can decode goes to chat.dlq with a reason, and the pipeline keeps going. */
 describe('malformed records', () => {
@@ -45,7 +44,7 @@ describe('malformed records', () => {
     const started = Date.now();
     const groups = [
       `${prefix}analytics-sink`,
-      ...GENERATOR_NAMES.map((g) => `${prefix}gen-${g}`),
+      ...stack.generators.map((g) => `${prefix}gen-${g}`),
       ...NLU_TASKS.map((t) => `${prefix}nlu-${t}`),
       `${prefix}selector`,
     ].sort();

@@ -7,6 +7,8 @@ declare global {
   var __STACK__: LocalStack | undefined;
 }
 
+const GENERATORS = ['retrieval'];
+
 /** Starts one real stack (Kafka broker, chdb sink, selector, every NLU task's worker, generators, gateway) for the whole suite. */
 export default async function globalSetup(): Promise<void> {
   // The apps run from dist (built by scripts/test.sh), so the launcher does too.
@@ -26,7 +28,8 @@ export default async function globalSetup(): Promise<void> {
     kafkaBrokers: process.env.TEST_KAFKA_BROKERS,
     ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
     nluTasks: NLU_TASKS,
-    generators: ['retrieval', 'llm'],
+    // The LLM worker is left out until its stall under a backlog is fixed (see docs/benchmarks.md).
+    generators: GENERATORS,
     topicPrefix,
     env: { LOG_LEVEL: 'log', SINK_FLUSH_MS: '100' },
     echo: process.env.STACK_ECHO === '1',
@@ -40,6 +43,7 @@ export default async function globalSetup(): Promise<void> {
     grpcAddress: stack.grpcAddress,
     sinkUrl: stack.sinkUrl,
     urls: Object.fromEntries(stack.apps.map((app) => [app.spec.id, stack.url(app.spec.id)])),
+    generators: GENERATORS,
   };
   writeFileSync(STACK_INFO_FILE, JSON.stringify(info, null, 2));
   process.stdout.write(`\n[test] stack ready in ${Date.now() - started} ms (logs in ${dataDir}/logs)\n`);

@@ -10,6 +10,8 @@ export interface StackInfo {
   grpcAddress: string;
   sinkUrl: string;
   urls: Record<string, string>;
+  /** The generators this stack runs. */
+  generators: string[];
 }
 
 export const STACK_INFO_FILE = join(__dirname, '..', '..', '.data', 'test-stack.json');

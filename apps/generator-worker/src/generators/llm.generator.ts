@@ -99,19 +99,26 @@ export class LlmGenerator implements ReplyGenerator {
     });
     let tokens = 0;
     try {
-      const result = await session.promptWithMeta(guarded.text || '…', {
-        maxTokens: this.settings.maxTokens,
-        temperature: this.settings.temperature,
-        topP: this.settings.topP,
-        signal: controller.signal,
-        stopOnAbortSignal: true,
-        onToken: (chunk) => (tokens += chunk.length),
-      });
-      const finished = result.stopReason === 'eogToken';
-      const reply = finished ? result.responseText.trim() : completeSentences(result.responseText);
-      if (!reply) return undefined;
-      const score = guarded.rewriteAttempt ? 0 : finished ? FINISHED_SCORE : CUT_SCORE;
-      return { text: reply, score, tokens };
+      // A sampled reply can be empty (the end token first); one more try while there is time.
+      for (let attempt = 0; attempt < 2 && !controller.signal.aborted; attempt++) {
+        const result = await session.promptWithMeta(guarded.text || '…', {
+          maxTokens: this.settings.maxTokens,
+          temperature: this.settings.temperature,
+          topP: this.settings.topP,
+          signal: controller.signal,
+          stopOnAbortSignal: true,
+          onToken: (chunk) => (tokens += chunk.length),
+        });
+        const finished = result.stopReason === 'eogToken';
+        const reply = finished ? result.responseText.trim() : completeSentences(result.responseText);
+        if (!reply) {
+          session.resetChatHistory();
+          continue;
+        }
+        const score = guarded.rewriteAttempt ? 0 : finished ? FINISHED_SCORE : CUT_SCORE;
+        return { text: reply, score, tokens };
+      }
+      return undefined;
     } catch (error) {
       // Aborted before the first token: the deadline came while the prompt was still being read.
       if (controller.signal.aborted) return undefined;
