@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import {
   exportHeadOnnx,
   hashedNgrams,
+  roundWeightsToHalf,
   HEAD_INPUT,
   HEAD_OUTPUT,
   HeadRunner,
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
       ngrams: { type: 'string', default: '0' },
       /** Character n-gram length added to the hashed features (0 = words only). */
       chars: { type: 'string', default: '0' },
+      /** Store the head's weight matrices as float16 (half the file; scores are taken on the rounded weights). */
+      float16: { type: 'boolean', default: false },
     },
   });
   const task = values.task as TrainableTask;
@@ -102,11 +105,12 @@ async function main(): Promise<void> {
       set.y = Int32Array.from(fit, (e) => index.get(e.labels[0])!);
     }
     const started = Date.now();
-    const head = trainMlp(set, {
+    const trainedHead = trainMlp(set, {
       ...options,
       onEpoch: (epoch, loss) => (epoch % 5 === 0 || epoch === 1) && log(`  epoch ${epoch}/${options.epochs} loss ${loss.toFixed(4)}`),
     });
     log(`  trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const head = values.float16 ? roundWeightsToHalf(trainedHead) : trainedHead;
     let thresholds: number[] | undefined;
     if (plan_.multiLabel) {
       const probabilities = predictMlp(head, await embed(calibration), calibration.length);
@@ -118,7 +122,7 @@ async function main(): Promise<void> {
         ),
       );
     }
-    const bytes = exportHeadOnnx(head, `${task}.${plan_.name}`, ngramDims);
+    const bytes = exportHeadOnnx(head, `${task}.${plan_.name}`, ngramDims, values.float16);
     const file = `${plan_.name}.head.onnx`;
     writeFileSync(join(outDir, file), bytes);
     const spec: HeadSpec = {
@@ -200,7 +204,7 @@ async function main(): Promise<void> {
     card: 'MODEL_CARD.md',
   };
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  const command = `npm run train -- --task ${task} --data ${relative(root, data)} --hidden ${options.hidden} --epochs ${options.epochs} --weight-decay ${options.weightDecay} --ngrams ${ngramDims} --chars ${chars} --seed ${options.seed}`;
+  const command = `npm run train -- --task ${task} --data ${relative(root, data)} --hidden ${options.hidden} --epochs ${options.epochs} --weight-decay ${options.weightDecay} --ngrams ${ngramDims} --chars ${chars}${values.float16 ? ' --float16' : ''} --seed ${options.seed}`;
   writeFileSync(
     join(outDir, 'MODEL_CARD.md'),
     card(task, plan.description, plan.sources, encoder, heads, options, results, command, ngramSpec),

@@ -1,4 +1,4 @@
-import { exportHeadOnnx, HeadRunner, type HeadWeights } from './head';
+import { exportHeadOnnx, fromHalfBits, HeadRunner, roundWeightsToHalf, toHalfBits, type HeadWeights } from './head';
 import { DEFAULT_RUNTIME } from './ort';
 
 function head(output: 'softmax' | 'sigmoid'): HeadWeights {
@@ -51,6 +51,31 @@ describe('exportHeadOnnx + HeadRunner (real ONNX Runtime)', () => {
     reference(weights, [0.5, -1, 2]).forEach((value, k) => expect(data[k]).toBeCloseTo(value, 5));
     await expect(runner.run(Float32Array.from([0.5, -1]), 1)).rejects.toThrow(/also reads ngrams/);
     await runner.release();
+  });
+
+  it('stores float16 weights that ONNX Runtime widens to exactly the rounded values', async () => {
+    const weights = head('sigmoid');
+    const half = exportHeadOnnx(weights, 'test', 0, true);
+    const wide: HeadWeights = { output: 'softmax', layers: [{ inputs: 256, outputs: 64, weights: new Float32Array(256 * 64).fill(0.1), bias: new Float32Array(64) }] };
+    expect(exportHeadOnnx(wide, 'wide', 0, true).length).toBeLessThan(0.55 * exportHeadOnnx(wide, 'wide').length);
+    const runner = await HeadRunner.load(half, DEFAULT_RUNTIME);
+    const { data } = await runner.run(Float32Array.from([0.5, -1, 2]), 1);
+    reference(roundWeightsToHalf(weights), [0.5, -1, 2]).forEach((value, k) => expect(data[k]).toBeCloseTo(value, 6));
+    await runner.release();
+  });
+
+  it.each([
+    [0, 0],
+    [1, 0x3c00],
+    [-2, 0xc000],
+    [65504, 0x7bff],
+    [1e6, 0x7c00],
+    [2 ** -24, 0x0001],
+    [1 + 2 ** -11, 0x3c00], // a tie rounds to even
+    [1 + 3 * 2 ** -11, 0x3c02],
+  ])('rounds %p to half-precision bits %p and back', (value, bits) => {
+    expect(toHalfBits(value)).toBe(bits);
+    if (Number.isFinite(fromHalfBits(bits))) expect(fromHalfBits(bits)).toBeCloseTo(Math.min(value, 65504), 3);
   });
 
   it('refuses layers that do not fit together', () => {
