@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '@app/models';
 import { createGenerator, DEFAULT_SETTINGS, GENERATOR_NAMES } from '../apps/generator-worker/src/generators/generator-registry';
-import { benchTexts, measureWorker, withBenchBroker, type WorkerFigures } from './bench/worker-harness';
+import { benchTexts, formatNotOk, measureWorker, withBenchBroker, type WorkerFigures } from './bench/worker-harness';
 
 const THREADS = 1;
 
@@ -30,11 +30,12 @@ async function rawThroughput(name: (typeof GENERATOR_NAMES)[number], texts: stri
   const generator = createGenerator(name, { ...DEFAULT_SETTINGS, ORT_INTRA_OP_THREADS: THREADS });
   await generator.load();
   const batch = generator.batching.maxBatchSize;
-  await generator.generate(texts.slice(0, batch)); // warm-up
+  const requests = texts.map((text) => ({ text }));
+  await generator.generate(requests.slice(0, batch)); // warm-up
   let tokens = 0;
   const started = process.hrtime.bigint();
   for (let i = 0; i < texts.length; i += batch) {
-    for (const reply of await generator.generate(texts.slice(i, i + batch))) tokens += reply?.tokens ?? 0;
+    for (const reply of await generator.generate(requests.slice(i, i + batch))) if (reply && 'tokens' in reply) tokens += reply.tokens ?? 0;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await generator.release();
@@ -50,8 +51,8 @@ async function main(): Promise<void> {
     options: {
       generators: { type: 'string', default: GENERATOR_NAMES.join(',') },
       messages: { type: 'string', default: '2000' },
-      /** The LLM makes a few replies a second on a CPU: it gets fewer messages. */
-      'llm-messages': { type: 'string', default: '8' },
+      /** The LLM makes a few replies a second on a CPU: it gets fewer messages (still a backlog of many batches). */
+      'llm-messages': { type: 'string', default: '48' },
       seconds: { type: 'string', default: '5' },
     },
   });
@@ -93,11 +94,11 @@ async function main(): Promise<void> {
     }
   });
   const table = [
-    '| generator | model | messages | batch | raw replies/s | raw tokens/s | worker replies/s | worker / raw | p50 ms | p99 ms | worker ms p50 (per batch) | worker peak RSS MiB |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| generator | model | messages | batch | raw replies/s | raw tokens/s | worker replies/s | worker / raw | p50 ms | p99 ms | worker ms p50 (per batch) | worker peak RSS MiB | not OK |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...figures.map(
       (f) =>
-        `| ${f.generator} | ${f.model} | ${f.messages} | ${f.batchSize} | ${f.rawPerSecond.toFixed(1)} | ${f.rawTokensPerSecond ? Math.round(f.rawTokensPerSecond) : '—'} | ${f.perSecond.toFixed(1)} | ${(f.ratio * 100).toFixed(0)}% | ${f.p50Ms} | ${f.p99Ms} | ${f.modelP50Ms} | ${f.peakRssMiB} |`,
+        `| ${f.generator} | ${f.model} | ${f.messages} | ${f.batchSize} | ${f.rawPerSecond.toFixed(1)} | ${f.rawTokensPerSecond ? Math.round(f.rawTokensPerSecond) : '—'} | ${f.perSecond.toFixed(1)} | ${(f.ratio * 100).toFixed(0)}% | ${f.p50Ms} | ${f.p99Ms} | ${f.modelP50Ms} | ${f.peakRssMiB} | ${formatNotOk(f.notOk)} |`,
     ),
   ].join('\n');
   console.log(

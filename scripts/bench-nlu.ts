@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NLU_TASKS } from '@app/contracts';
 import { ModelRepository, projectRoot } from '@app/models';
-import { benchTexts, measureWorker, withBenchBroker } from './bench/worker-harness';
+import { benchTexts, formatNotOk, measureWorker, withBenchBroker } from './bench/worker-harness';
 
 const TARGET_RATIO = 0.7;
 /** Threads per ONNX operator, the same for the raw run and the worker (the worker's default). */
@@ -79,6 +79,8 @@ async function main(): Promise<void> {
         pacedSeconds: Number(values.seconds),
         env: { ORT_INTRA_OP_THREADS: String(THREADS) },
       });
+      // Deadlines here are minutes away: any result that is not OK is a bug, not a figure.
+      if (Object.keys(worker.notOk).length > 0) throw new Error(`${task}: results not OK: ${formatNotOk(worker.notOk)}`);
       const f: TaskFigures = {
         task,
         model: raw.model,

@@ -42,6 +42,8 @@ export interface RunningApp {
   port: number;
   process: ChildProcess;
   log: WriteStream;
+  /** The environment it was started with (a restart reuses it). */
+  env: Record<string, string>;
 }
 
 export interface LocalStack {
@@ -52,6 +54,8 @@ export interface LocalStack {
   grpcAddress: string;
   sinkUrl: string;
   url(id: string): string;
+  /** Stops one app (SIGTERM, or SIGKILL with `kill`) and starts it again on the same port; resolves once it is ready. */
+  restart(id: string, options?: { kill?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -104,6 +108,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     await Promise.all(running.map((app) => waitReady(app, options.readyTimeoutMs ?? 90_000)));
     const find = (id: string) => running.find((app) => app.spec.id === id);
+    const restart = async (id: string, how: { kill?: boolean } = {}) => {
+      const index = running.findIndex((app) => app.spec.id === id);
+      if (index < 0) throw new Error(`no app ${id} in this stack`);
+      const old = running[index];
+      await stopProcess(old.process, how.kill ? 0 : undefined);
+      old.log.end();
+      running[index] = launch(root, old.spec, old.port, old.env, options);
+      await waitReady(running[index], options.readyTimeoutMs ?? 90_000);
+    };
     const url = (id: string) => {
       const app = find(id);
       if (!app) throw new Error(`no app ${id} in this stack`);
@@ -117,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       grpcAddress: `127.0.0.1:${grpcPort}`,
       sinkUrl: find('analytics-sink') ? url('analytics-sink') : '',
       url,
+      restart,
       stop,
     };
   } catch (error) {
@@ -133,7 +147,10 @@ function planApps(options: LocalStackOptions, wanted: AppName[]): AppSpec[] {
     specs.push({
       id: 'selector',
       app: 'selector',
-      env: { SELECTOR_EXPECTED_TASKS: options.nluTasks.join(','), SELECTOR_EXPECTED_GENERATORS: options.generators.join(',') },
+      env: {
+        SELECTOR_EXPECTED_TASKS: options.nluTasks.join(',') || 'none',
+        SELECTOR_EXPECTED_GENERATORS: options.generators.join(',') || 'none',
+      },
     });
   }
   if (wanted.includes('nlu-worker')) {
@@ -180,7 +197,7 @@ function launch(root: string, spec: AppSpec, port: number, env: Record<string, s
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
-  return { spec, port, process: child, log: logStream };
+  return { spec, port, process: child, log: logStream, env };
 }
 
 async function waitReady(app: RunningApp, timeoutMs: number): Promise<void> {
@@ -200,10 +217,11 @@ async function waitReady(app: RunningApp, timeoutMs: number): Promise<void> {
 }
 
 /** SIGTERM for a graceful drain; SIGKILL if it does not exit in time. */
+/** SIGTERM, then SIGKILL after graceMs; graceMs 0 is a crash (SIGKILL at once). */
 export async function stopProcess(child: ChildProcess, graceMs = 15_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
+  child.kill(graceMs === 0 ? 'SIGKILL' : 'SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);

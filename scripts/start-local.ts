@@ -21,8 +21,8 @@ async function main(): Promise<void> {
       generatorBase: port('GENERATOR_PORT_BASE', 3400),
     },
     nluTasks: (env.NLU_TASKS ?? NLU_TASKS.join(',')).split(',').filter(Boolean),
-    // GENERATORS=retrieval,llm adds the LLM worker (not by default: it can stall under a backlog, see docs/benchmarks.md).
-    generators: (env.GENERATORS ?? 'retrieval').split(',').filter(Boolean),
+    // GENERATORS=retrieval leaves the LLM out (it needs most of a small machine's CPU).
+    generators: (env.GENERATORS ?? 'retrieval,llm').split(',').filter(Boolean),
     topicPrefix: env.TOPIC_PREFIX,
     echo: env.STACK_QUIET !== '1',
   });

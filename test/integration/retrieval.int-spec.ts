@@ -8,13 +8,13 @@ describe('embedding retrieval over the response bank', () => {
 
   it('answers every message of a batch, as it answers each alone', async () => {
     const texts = ['I just got a new job!!', 'what are your plans for the weekend', 'my cat knocked my coffee over', 'hi'];
-    const batch = await generator.generate(texts);
+    const batch = await generator.generate(texts.map((text) => ({ text })));
     expect(batch).toHaveLength(texts.length);
     for (let i = 0; i < texts.length; i++) {
       expect(batch[i].text.length).toBeGreaterThan(0);
       expect(batch[i].score).toBeGreaterThanOrEqual(0);
       expect(batch[i].score).toBeLessThanOrEqual(1);
-      const [alone] = await generator.generate([texts[i]]);
+      const [alone] = await generator.generate([{ text: texts[i] }]);
       expect(alone.text).toBe(batch[i].text);
       expect(alone.score).toBeCloseTo(batch[i].score, 4);
     }
@@ -22,13 +22,33 @@ describe('embedding retrieval over the response bank', () => {
   });
 
   it("keeps the bot's voice where a persona line fits", async () => {
-    const [reply] = await generator.generate(['What movie should I watch tonight?']);
+    const [reply] = await generator.generate([{ text: 'What movie should I watch tonight?' }]);
     expect(reply).toEqual({ text: 'Something with a twist ending. What did you watch last?', score: expect.any(Number) });
     expect(reply.score).toBeGreaterThan(0.7);
   });
 
   it('answers from the corpus of real conversations where no persona line is close', async () => {
-    const [reply] = await generator.generate(['I love hiking in the mountains']);
+    const [reply] = await generator.generate([{ text: 'I love hiking in the mountains' }]);
     expect(reply.text.toLowerCase()).toMatch(/mountain|hik/);
+  });
+
+  it("reads a short answer in the light of the bot's previous reply", async () => {
+    const after = (bot: string) => ({ text: 'yes, a lot', history: [{ user: 'hey', bot }] });
+    const [food, sport] = await generator.generate([
+      after('Do you like cooking Italian food?'),
+      after('Do you play football on weekends?'),
+    ]);
+    expect(food.text).not.toBe(sport.text);
+    // The same request alone (no other context in the batch) gets the same reply.
+    const [alone] = await generator.generate([after('Do you play football on weekends?')]);
+    expect(alone.text).toBe(sport.text);
+  });
+
+  it('does not repeat a reply the bot gave in the recent turns', async () => {
+    const text = 'What movie should I watch tonight?';
+    const [first] = await generator.generate([{ text }]);
+    const [again] = await generator.generate([{ text, history: [{ user: text, bot: first.text }] }]);
+    expect(again.text).not.toBe(first.text);
+    expect(again.text.length).toBeGreaterThan(0);
   });
 });

@@ -7,7 +7,7 @@ declare global {
   var __STACK__: LocalStack | undefined;
 }
 
-const GENERATORS = ['retrieval'];
+const GENERATORS = ['retrieval', 'llm'];
 
 /** Starts one real stack (Kafka broker, chdb sink, selector, every NLU task's worker, generators, gateway) for the whole suite. */
 export default async function globalSetup(): Promise<void> {
@@ -28,10 +28,10 @@ export default async function globalSetup(): Promise<void> {
     kafkaBrokers: process.env.TEST_KAFKA_BROKERS,
     ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
     nluTasks: NLU_TASKS,
-    // The LLM worker is left out until its stall under a backlog is fixed (see docs/benchmarks.md).
     generators: GENERATORS,
     topicPrefix,
-    env: { LOG_LEVEL: 'log', SINK_FLUSH_MS: '100' },
+    // One llama.cpp thread: the LLM shares these cores with seven NLU workers and the broker.
+    env: { LOG_LEVEL: 'log', SINK_FLUSH_MS: '100', LLM_THREADS: '1' },
     echo: process.env.STACK_ECHO === '1',
   });
   globalThis.__STACK__ = stack;

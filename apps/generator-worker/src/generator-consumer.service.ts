@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { CandidateSchema, ResultStatus, Topic, deriveMeta } from '@app/contracts';
+import { ConversationStore, recentHistory } from '@app/dialogue-state';
 import { KafkaRuntime, startMessageBatchWorker, type EventConsumer, type MessageEvent, type WorkOutcome } from '@app/kafka';
 import { METRICS_REGISTRY, ReadinessService } from '@app/metrics';
 import type { GeneratorWorkerConfig } from './generator-worker.config';
@@ -14,6 +15,8 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
   private readonly logger: Logger;
   private readonly consumer: EventConsumer;
   private loaded = false;
+  /** The last turns of the conversations on this replica's partitions, followed from chat.conversations. */
+  private readonly conversations = new ConversationStore();
 
   constructor(
     @Inject(APP_CONFIG) config: GeneratorWorkerConfig,
@@ -44,7 +47,21 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
       batchMaxSize: config.BATCH_MAX_SIZE ?? generator.batching.maxBatchSize,
       batchMaxDelayMs: config.BATCH_MAX_DELAY_MS ?? generator.batching.maxQueueDelayMs,
       concurrency: config.CONSUMER_CONCURRENCY,
-      run: (texts, deadlines) => generator.generate(texts, deadlines),
+      run: (messages) =>
+        generator.generate(
+          messages.map((message) => ({
+            text: message.event.text,
+            deadlineAtMs: message.deadlineAtMs,
+            history: recentHistory(this.conversations.get(message.key), config.GENERATOR_HISTORY_TURNS),
+          })),
+        ),
+      changelog: {
+        topic: Topic.conversations,
+        apply: (records) => {
+          for (const record of records) if (record.topic === Topic.conversations) this.conversations.apply(record.partition, record.event);
+        },
+        onRevoked: (partitions) => this.conversations.drop(partitions),
+      },
       toEvent: (message, outcome) => this.candidate(message, outcome),
       onSkipped: (count) => skipped.inc(labels, count),
       onBatch: (_size, ms) => latency.observe(labels, ms / 1000),

@@ -13,6 +13,8 @@ export const generatorWorkerConfigSchema = kafkaSchema
     /** Unset: the model manifest's batching decides (for the LLM, its parallel sequences). */
     BATCH_MAX_SIZE: z.coerce.number().int().min(1).max(1024).optional(),
     BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(1000).optional(),
+    /** Past exchanges of the conversation each generator sees (from chat.conversations). */
+    GENERATOR_HISTORY_TURNS: z.coerce.number().int().min(0).max(20).default(3),
     /** LLM sampling. */
     LLM_MAX_TOKENS: z.coerce.number().int().min(1).max(512).default(48),
     LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.7),

@@ -12,6 +12,8 @@ export const selectorConfigSchema = kafkaSchema
     SELECTOR_EXPECTED_GENERATORS: csv(''),
     /** The merge closes this long before the deadline so the reply reaches the client in time. */
     SELECTOR_MARGIN_MS: z.coerce.number().int().min(0).max(5000).default(60),
+    /** Turns of each conversation kept in its state (and so in chat.conversations for the generators). */
+    SELECTOR_HISTORY_TURNS: z.coerce.number().int().min(1).max(100).default(8),
   });
 
 export type SelectorConfig = z.infer<typeof selectorConfigSchema>;

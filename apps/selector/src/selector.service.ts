@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { create } from '@bufbuild/protobuf';
 import {
+  ConversationStateSchema,
   NluSummarySchema,
   OutcomeSchema,
   ReplySchema,
@@ -14,6 +15,7 @@ import {
   type NluResult,
   type NluSummary,
 } from '@app/contracts';
+import { ConversationStore, appendTurn, hasAnswered } from '@app/dialogue-state';
 import { CoPartitionedAssigner, EventProducer, KafkaRuntime, type AnyConsumedEvent, type EventConsumer } from '@app/kafka';
 import { METRICS_REGISTRY } from '@app/metrics';
 import { DeadlineMerger, type ClosedMerge } from './merge/deadline-merger';
@@ -25,13 +27,15 @@ type Contribution = { kind: 'nlu'; result: NluResult } | { kind: 'candidate'; re
 
 interface MessageContext {
   message: ChatMessage;
+  partition: number;
   deadlineAtMs: number;
   traceId: string;
 }
 
 /**
  * Topology: chat.messages + nlu.results + chat.candidates (co-partitioned by conversation) →
- * deadline merge → policy → chat.replies + chat.outcomes.
+ * deadline merge → policy → chat.replies + chat.outcomes + chat.conversations. The last is this
+ * selector's state changelog: restored before a newly assigned partition's messages are handled.
  */
 @Injectable()
 export class SelectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -42,7 +46,10 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly publishing = new Set<Promise<void>>();
   private readonly templates = ReplyTemplates.load();
   private readonly expected: string[];
+  private readonly conversations = new ConversationStore();
+  private readonly historyTurns: number;
   private readonly replies: Counter;
+  private readonly redelivered: Counter;
   private readonly late: Counter;
   private readonly latency: Histogram;
 
@@ -56,11 +63,17 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       ...config.SELECTOR_EXPECTED_TASKS.map((t) => `nlu:${t}`),
       ...config.SELECTOR_EXPECTED_GENERATORS.map((g) => `gen:${g}`),
     ];
+    this.historyTurns = config.SELECTOR_HISTORY_TURNS;
     this.merger = new DeadlineMerger<Contribution>({ marginMs: config.SELECTOR_MARGIN_MS, onClose: (merge) => this.answer(merge) });
     this.replies = new Counter({
       name: 'selector_replies_total',
       help: 'Replies by source and rule',
       labelNames: ['source', 'rule'],
+      registers: [registry],
+    });
+    this.redelivered = new Counter({
+      name: 'selector_redelivered_answered_total',
+      help: 'Messages redelivered (after a restart or rebalance) that their conversation state shows as answered',
       registers: [registry],
     });
     this.late = new Counter({
@@ -77,6 +90,15 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       registers: [registry],
     });
     const merger = this.merger;
+    const conversations = this.conversations;
+    new Gauge({
+      name: 'selector_conversations',
+      help: 'Conversations whose state this selector holds',
+      registers: [registry],
+      collect() {
+        this.set(conversations.size);
+      },
+    });
     new Gauge({
       name: 'selector_open_merges',
       help: 'Messages waiting for contributions',
@@ -87,9 +109,10 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     });
     this.consumer = kafka.consumer({
       groupId: 'selector',
-      topics: [Topic.messages, Topic.nluResults, Topic.candidates],
+      topics: [Topic.messages, Topic.nluResults, Topic.candidates, Topic.conversations],
       fromBeginning: true,
       partitionAssigners: [CoPartitionedAssigner],
+      changelog: { topic: Topic.conversations, mode: 'owner', onRevoked: (partitions) => this.conversations.drop(partitions) },
       maxWaitTimeInMs: 10,
       partitionsConsumedConcurrently: 12,
       handle: async (events) => events.forEach((event) => this.route(event)),
@@ -113,10 +136,22 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
         const message = consumed.event;
         const messageId = message.meta!.messageId;
         if (this.merger.isKnown(messageId)) return;
-        this.contexts.set(messageId, { message, deadlineAtMs: consumed.deadlineAtMs, traceId: consumed.traceId });
+        if (hasAnswered(this.conversations.get(consumed.key), messageId)) {
+          this.redelivered.inc();
+          return;
+        }
+        this.contexts.set(messageId, {
+          message,
+          partition: consumed.partition,
+          deadlineAtMs: consumed.deadlineAtMs,
+          traceId: consumed.traceId,
+        });
         this.merger.start({ messageId, deadlineAtMs: consumed.deadlineAtMs, expected: this.expected });
         return;
       }
+      case Topic.conversations:
+        this.conversations.apply(consumed.partition, consumed.event);
+        return;
       case Topic.nluResults:
         return this.contribute(`nlu:${consumed.event.task}`, consumed.event.meta!.messageId, consumed.deadlineAtMs, {
           kind: 'nlu',
@@ -165,6 +200,23 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     const meta = deriveMeta(message.meta!);
     const latencyMs = Math.max(0, Date.now() - meta.acceptedAtMs);
     const common = { key: meta.conversationId, deadlineAtMs: context.deadlineAtMs, traceId: context.traceId };
+    const best = (task: string) => nlu.find((n) => n.task === task)?.label ?? '';
+    const state = appendTurn(
+      this.conversations.get(meta.conversationId),
+      message.meta!,
+      {
+        messageId: merge.messageId,
+        userText: message.text,
+        replyText: text,
+        replySource: decision.source,
+        atMs: meta.emittedAtMs,
+        intent: best('intent'),
+        emotion: best('emotion'),
+      },
+      this.historyTurns,
+    );
+    // Memory first: the conversation's next message may be merged before the changelog write is acknowledged.
+    this.conversations.apply(context.partition, state);
     this.replies.inc({ source: decision.source, rule: decision.rule });
     this.latency.observe({ source: decision.source }, latencyMs / 1000);
     const published = this.producer
@@ -202,6 +254,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
             nlu,
           },
         },
+        { ...common, topic: Topic.conversations, schema: ConversationStateSchema, value: state },
       ])
       .catch((error: Error) => this.logger.error(`could not publish the reply for ${merge.messageId}: ${error.message}`))
       .finally(() => this.publishing.delete(published));

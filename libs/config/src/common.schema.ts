@@ -15,6 +15,11 @@ export const kafkaSchema = z.object({
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
+  /**
+   * How long a silent member keeps its partitions. A crashed replica's conversations wait this long
+   * for another one, so it is short; heartbeats go every 3 s, also during model calls.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
 });
 
 export type KafkaConfig = z.infer<typeof kafkaSchema>;

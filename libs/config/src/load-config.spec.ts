@@ -69,6 +69,7 @@ describe('loadConfig', () => {
       KAFKA_CLIENT_ID: 'sassy-bot',
       TOPIC_PREFIX: '',
       KAFKA_PROVISION_TOPICS: true,
+      KAFKA_SESSION_TIMEOUT_MS: 10_000,
       KAFKA_SSL: false,
       PORT: 3000,
       HOST: '0.0.0.0',
@@ -85,6 +86,8 @@ describe('csv', () => {
     ['single', ['single']],
     ['', []],
     [' , ,', []],
+    ['none', []],
+    [' None ', []],
   ])('parses %p as %p', (value, expected) => {
     expect(csv('fallback').parse(value)).toEqual(expected);
   });
@@ -92,6 +95,12 @@ describe('csv', () => {
   it('parses the fallback when the variable is unset', () => {
     expect(csv('x:1, y:2').parse(undefined)).toEqual(['x:1', 'y:2']);
     expect(csv('').parse(undefined)).toEqual([]);
+  });
+
+  it('reads a blank variable as unset (the fallback), so `none` is how an empty list is written', () => {
+    const schema = z.object({ LIST: csv('a,b') });
+    expect(loadConfig(schema, { LIST: '' }).LIST).toEqual(['a', 'b']);
+    expect(loadConfig(schema, { LIST: 'none' }).LIST).toEqual([]);
   });
 
   it('refuses a non-string', () => {

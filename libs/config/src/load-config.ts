@@ -19,16 +19,21 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, s
   return parsed.data;
 }
 
-/** A comma-separated env value as a trimmed, non-empty list. */
+/**
+ * A comma-separated env value as a trimmed, non-empty list. A blank value means "not set" (the
+ * fallback), so an empty list is written `none`.
+ */
 export const csv = (fallback: string) =>
   z
     .string()
     .default(fallback)
     .transform((value) =>
-      value
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item.length > 0),
+      value.trim().toLowerCase() === 'none'
+        ? []
+        : value
+            .split(',')
+            .map((item) => item.trim())
+            .filter((item) => item.length > 0),
     );
 
 /** A TCP port; 0 lets the OS pick (tests). */

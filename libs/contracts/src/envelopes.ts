@@ -2,6 +2,7 @@ import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, 
 import {
   CandidateSchema,
   ChatMessageSchema,
+  ConversationStateSchema,
   DeadLetterSchema,
   EventMetaSchema,
   NluResultSchema,
@@ -21,6 +22,7 @@ export const TOPIC_SCHEMAS = {
   [Topic.candidates]: CandidateSchema,
   [Topic.replies]: ReplySchema,
   [Topic.outcomes]: OutcomeSchema,
+  [Topic.conversations]: ConversationStateSchema,
   [Topic.dlq]: DeadLetterSchema,
 } as const;
 

@@ -8,6 +8,7 @@ describe('topics', () => {
       candidates: 'chat.candidates',
       replies: 'chat.replies',
       outcomes: 'chat.outcomes',
+      conversations: 'chat.conversations',
       dlq: 'chat.dlq',
     });
   });
@@ -18,17 +19,24 @@ describe('topics', () => {
       expect(specs.map((s) => s.name).sort()).toEqual(Object.values(Topic).sort());
       for (const spec of specs) {
         expect(spec.partitions).toBeGreaterThan(0);
-        expect(spec.retentionMs).toBeGreaterThan(0);
+        if (spec.cleanupPolicy === 'delete') expect(spec.retentionMs).toBeGreaterThan(0);
         expect(spec.purpose.length).toBeGreaterThan(0);
       }
+    });
+
+    it('compacts only the conversation state changelog, which never ages out', () => {
+      const compacted = topicSpecs().filter((s) => s.cleanupPolicy === 'compact');
+      expect(compacted.map((s) => [s.name, s.retentionMs])).toEqual([[Topic.conversations, -1]]);
     });
 
     it('co-partitions the selector inputs with the requested count (12 by default)', () => {
       expect(DEFAULT_PARTITIONS).toBe(12);
       for (const count of [undefined, 1, 6]) {
         const specs = topicSpecs(count);
-        const inputs = specs.filter((s) => [Topic.messages, Topic.nluResults, Topic.candidates].includes(s.name as never));
-        expect(inputs).toHaveLength(3);
+        const inputs = specs.filter((s) =>
+          [Topic.messages, Topic.nluResults, Topic.candidates, Topic.conversations].includes(s.name as never),
+        );
+        expect(inputs).toHaveLength(4);
         expect(new Set(inputs.map((s) => s.partitions))).toEqual(new Set([count ?? 12]));
       }
     });

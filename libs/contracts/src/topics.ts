@@ -5,6 +5,7 @@ export const Topic = {
   candidates: 'chat.candidates',
   replies: 'chat.replies',
   outcomes: 'chat.outcomes',
+  conversations: 'chat.conversations',
   dlq: 'chat.dlq',
 } as const;
 
@@ -14,6 +15,8 @@ export interface TopicSpec {
   name: LogicalTopic;
   partitions: number;
   retentionMs: number;
+  /** compact: one live record per key (a changelog); delete: records age out after retentionMs. */
+  cleanupPolicy: 'delete' | 'compact';
   /** Why this topic exists, for docs and `kafka-topics --describe` readers. */
   purpose: string;
 }
@@ -22,20 +25,29 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /**
- * chat.messages, nlu.results and chat.candidates are co-partitioned (same count, keyed by
- * conversation id) so the selector sees all of one conversation's events on one partition.
+ * chat.messages, nlu.results, chat.candidates and chat.conversations are co-partitioned (same
+ * count, keyed by conversation id) so the selector sees all of one conversation's events, and its
+ * state, on one partition.
  * The partition count caps how far each consumer group can scale out.
  */
 export const DEFAULT_PARTITIONS = 12;
 
 export function topicSpecs(partitions = DEFAULT_PARTITIONS): TopicSpec[] {
   return [
-    { name: Topic.messages, partitions, retentionMs: 7 * DAY, purpose: 'user messages accepted by a gateway' },
-    { name: Topic.nluResults, partitions, retentionMs: 1 * DAY, purpose: 'one NLU task result per message' },
-    { name: Topic.candidates, partitions, retentionMs: 1 * DAY, purpose: 'generator reply candidates' },
-    { name: Topic.replies, partitions, retentionMs: 1 * HOUR, purpose: 'the chosen reply, read by gateways' },
-    { name: Topic.outcomes, partitions, retentionMs: 7 * DAY, purpose: 'selector decisions, for analytics' },
-    { name: Topic.dlq, partitions: 3, retentionMs: 14 * DAY, purpose: 'records no consumer could process' },
+    { name: Topic.messages, partitions, retentionMs: 7 * DAY, cleanupPolicy: 'delete', purpose: 'user messages accepted by a gateway' },
+    { name: Topic.nluResults, partitions, retentionMs: 1 * DAY, cleanupPolicy: 'delete', purpose: 'one NLU task result per message' },
+    { name: Topic.candidates, partitions, retentionMs: 1 * DAY, cleanupPolicy: 'delete', purpose: 'generator reply candidates' },
+    { name: Topic.replies, partitions, retentionMs: 1 * HOUR, cleanupPolicy: 'delete', purpose: 'the chosen reply, read by gateways' },
+    { name: Topic.outcomes, partitions, retentionMs: 7 * DAY, cleanupPolicy: 'delete', purpose: 'selector decisions, for analytics' },
+    {
+      name: Topic.conversations,
+      partitions,
+      // Compaction keeps each conversation's latest state however old; retention does not apply.
+      retentionMs: -1,
+      cleanupPolicy: 'compact',
+      purpose: "the selector's dialogue state per conversation (its changelog) and the generators' context",
+    },
+    { name: Topic.dlq, partitions: 3, retentionMs: 14 * DAY, cleanupPolicy: 'delete', purpose: 'records no consumer could process' },
   ];
 }
 

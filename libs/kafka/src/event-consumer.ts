@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import {
   DeadLetterSchema,
@@ -14,6 +14,7 @@ import {
   type LogicalTopic,
   type TopicNames,
 } from '@app/contracts';
+import { ChangelogRestore } from './changelog-restore';
 import type { EventProducer } from './event-producer';
 
 export interface ConsumedEvent<T extends LogicalTopic = LogicalTopic> {
@@ -30,6 +31,23 @@ export interface ConsumedEvent<T extends LogicalTopic = LogicalTopic> {
 /** A consumed event of any of the subscribed topics; switch on `topic` to narrow `event`. */
 export type AnyConsumedEvent = { [T in LogicalTopic]: ConsumedEvent<T> }[LogicalTopic];
 
+/**
+ * A compacted state topic co-partitioned with the inputs (like a Kafka Streams changelog). When a
+ * partition is newly assigned, its inputs pause, the changelog partition is read from its start to
+ * the log end it had at assignment (its records reach `handle` like any others), then the inputs
+ * resume: a message is never handled before its conversation's state is back.
+ */
+export interface ChangelogOptions {
+  topic: LogicalTopic;
+  /**
+   * owner: this group writes the changelog itself, so after restoring it stops reading it (its
+   * memory is ahead of the log). follower: keeps reading it, a read-only replica of the state.
+   */
+  mode: 'owner' | 'follower';
+  /** Partitions this member lost: forget their state. */
+  onRevoked: (partitions: number[]) => void;
+}
+
 export interface EventConsumerOptions {
   groupId: string;
   topics: LogicalTopic[];
@@ -41,6 +59,7 @@ export interface EventConsumerOptions {
   /** How long a fetch waits to fill a batch: the micro-batching queue delay. */
   maxWaitTimeInMs?: number;
   sessionTimeoutMs?: number;
+  changelog?: ChangelogOptions;
   /**
    * Handles one partition's decoded batch, in offset order. Offsets are committed only after it
    * resolves (at-least-once); long work should call heartbeat() so the group keeps the member.
@@ -59,6 +78,9 @@ export class EventConsumer {
   private fetched = false;
   private readonly consumed?: Counter;
   private readonly deadLettered?: Counter;
+  private readonly restore = new ChangelogRestore();
+  private readonly admin?: Admin;
+  private readonly restored?: Counter;
 
   constructor(
     kafka: Kafka,
@@ -79,7 +101,9 @@ export class EventConsumer {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
       this.logger.log(`joined as ${payload.memberId}, assigned ${JSON.stringify(payload.memberAssignment)}`);
+      if (options.changelog) this.onAssigned(options.changelog, payload.memberAssignment);
     });
+    if (options.changelog) this.admin = kafka.admin();
     this.consumer.on(this.consumer.events.FETCH, () => {
       this.fetched = true;
     });
@@ -94,6 +118,10 @@ export class EventConsumer {
         'topic',
         'reason',
       ]);
+      this.restored = counter(registry, 'kafka_changelog_restored_records_total', 'Changelog records read to restore state', [
+        'group',
+        'topic',
+      ]);
     }
   }
 
@@ -103,6 +131,7 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
+    await this.admin?.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: this.options.topics.map((topic) => this.names.of(topic)),
@@ -119,6 +148,53 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.joined = false;
     await this.consumer.disconnect();
+    await this.admin?.disconnect();
+  }
+
+  /**
+   * Runs inside the group-join event, before the first fetch of the new generation: pausing here
+   * means no input record of a new partition is fetched before its state is restored.
+   */
+  private onAssigned(changelog: ChangelogOptions, assignment: Record<string, number[]>): void {
+    const changelogTopic = this.names.of(changelog.topic);
+    const { added, revoked } = this.restore.assign(assignment[changelogTopic] ?? []);
+    if (revoked.length > 0) changelog.onRevoked(revoked);
+    if (added.length === 0) return;
+    this.consumer.pause(this.inputsOf(changelog, added));
+    this.consumer.resume([{ topic: changelogTopic, partitions: added }]);
+    void this.seekToStart(changelog, added);
+  }
+
+  /** Reads each new partition's log start and end, then restores it from the start (retried until it can). */
+  private async seekToStart(changelog: ChangelogOptions, partitions: number[]): Promise<void> {
+    const changelogTopic = this.names.of(changelog.topic);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for (const { partition, low, high } of await this.admin!.fetchTopicOffsets(changelogTopic)) {
+          if (!partitions.includes(partition) || !this.restore.isRestoring(partition)) continue;
+          if (this.restore.begin(partition, low, high)) this.finishRestore(changelog, partition);
+          else this.consumer.seek({ topic: changelogTopic, partition, offset: low });
+        }
+        return;
+      } catch (error) {
+        // The inputs stay paused meanwhile: answering without the state would lose the conversation.
+        this.logger.warn(`cannot read ${changelogTopic} offsets (attempt ${attempt}): ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * attempt)));
+        if (!partitions.some((p) => this.restore.isRestoring(p))) return;
+      }
+    }
+  }
+
+  private finishRestore(changelog: ChangelogOptions, partition: number): void {
+    const changelogTopic = this.names.of(changelog.topic);
+    this.logger.log(`restored ${changelogTopic}[${partition}]: ${this.restore.appliedCount(partition)} records`);
+    if (changelog.mode === 'owner') this.consumer.pause([{ topic: changelogTopic, partitions: [partition] }]);
+    this.consumer.resume(this.inputsOf(changelog, [partition]));
+  }
+
+  /** The given partitions of every subscribed topic but the changelog. */
+  private inputsOf(changelog: ChangelogOptions, partitions: number[]): { topic: string; partitions: number[] }[] {
+    return this.options.topics.filter((t) => t !== changelog.topic).map((t) => ({ topic: this.names.of(t), partitions }));
   }
 
   private async onBatch({
@@ -143,6 +219,11 @@ export class EventConsumer {
     if (!isRunning() || isStale()) return;
     if (events.length > 0) await this.options.handle(events, heartbeat);
     this.consumed?.inc({ group: this.options.groupId, topic }, batch.messages.length);
+    const changelog = this.options.changelog;
+    if (changelog && topic === changelog.topic && this.restore.isRestoring(batch.partition)) {
+      this.restored?.inc({ group: this.options.groupId, topic }, batch.messages.length);
+      if (this.restore.advance(batch.partition, batch.lastOffset(), batch.messages.length)) this.finishRestore(changelog, batch.partition);
+    }
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary();
     await heartbeat();

@@ -51,7 +51,7 @@ export class KafkaRuntime implements OnModuleInit, OnApplicationShutdown {
       this.kafka,
       this.names,
       this.producer,
-      { ...options, groupId: this.names.group(options.groupId) },
+      { sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS, ...options, groupId: this.names.group(options.groupId) },
       this.registry,
     );
     this.readiness.register(`kafka.consumer.${options.groupId}`, () => consumer.ready);

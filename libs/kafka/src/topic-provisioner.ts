@@ -23,7 +23,7 @@ export async function ensureTopics(admin: Admin, names: TopicNames, specs: Topic
           replicationFactor: -1, // the broker's default.replication.factor
           configEntries: [
             { name: 'retention.ms', value: String(spec.retentionMs) },
-            { name: 'cleanup.policy', value: 'delete' },
+            { name: 'cleanup.policy', value: spec.cleanupPolicy },
           ],
         })),
       });

@@ -1,15 +1,25 @@
-import { ModelRepository, type Batching, type Hit, type ResponseIndex, type RuntimeOptions, type SentenceEncoder } from '@app/models';
-import type { GeneratedReply, ReplyGenerator } from './reply-generator';
+import {
+  ModelRepository,
+  blend,
+  type Batching,
+  type Hit,
+  type ResponseIndex,
+  type RuntimeOptions,
+  type SentenceEncoder,
+} from '@app/models';
+import type { GeneratedReply, ReplyGenerator, ReplyRequest } from './reply-generator';
 
 /** The bank this generator searches: models/<name>/manifest.json. */
 export const RESPONSE_BANK = 'response-bank';
 
 /**
  * Retrieval over a response bank of real conversational replies: the user's message is embedded
- * with the NLU encoder and the nearest indexed prompts answer with their replies. A persona line
- * close to the best corpus reply wins, so the bot keeps its voice; a reply that only repeats the
- * user's words is passed over. Fast (one encoder call and one ONNX top-k per batch), so it is the
- * fallback for slow generators.
+ * with the NLU encoder, blended with the bot's previous reply the way the index keys blend a
+ * prompt with the turn before it, and the nearest indexed prompts answer with their replies. A
+ * persona line close to the best corpus reply wins, so the bot keeps its voice; a reply that only
+ * repeats the user's words, or one the bot already gave in this conversation's recent turns, is
+ * passed over. Fast (one encoder call and one ONNX top-k per batch), so it is the fallback for
+ * slow generators.
  */
 export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   readonly name = 'retrieval';
@@ -18,6 +28,7 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   private index?: ResponseIndex;
   private encoder?: SentenceEncoder;
   private personaMargin = 0;
+  private contextWeight = 0;
   private readonly repository: ModelRepository;
 
   constructor(runtime: RuntimeOptions, log: (line: string) => void = () => {}) {
@@ -32,14 +43,28 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
     this.index = index;
     this.encoder = encoder;
     this.personaMargin = manifest.personaMargin;
+    this.contextWeight = manifest.contextWeight;
     this.modelVersion = `${manifest.name}@${manifest.version}+${encoder.name}`;
   }
 
-  async generate(texts: string[]): Promise<GeneratedReply[]> {
+  async generate(requests: ReplyRequest[]): Promise<GeneratedReply[]> {
     if (!this.index || !this.encoder) throw new Error('retrieval generator used before load()');
-    if (texts.length === 0) return [];
-    const hits = await this.index.search(await this.encoder.embed(texts), texts.length);
-    return texts.map((text, i) => pick(text, hits[i], this.personaMargin));
+    if (requests.length === 0) return [];
+    const contexts = requests.map((r) => r.history?.at(-1)?.bot ?? '');
+    const withContext = [...new Set(contexts.filter(Boolean))];
+    // One encoder call for the messages and the distinct previous replies.
+    const vectors = await this.encoder.embed([...requests.map((r) => r.text), ...withContext]);
+    const d = this.encoder.dimension;
+    const row = (i: number) => vectors.subarray(i * d, (i + 1) * d);
+    const queries = new Float32Array(requests.length * d);
+    requests.forEach((_, i) => {
+      const context = contexts[i] ? row(requests.length + withContext.indexOf(contexts[i])) : undefined;
+      queries.set(blend(row(i).slice(), context, this.contextWeight), i * d);
+    });
+    const hits = await this.index.search(queries, requests.length);
+    return requests.map((request, i) =>
+      pick(request.text, hits[i], this.personaMargin, new Set((request.history ?? []).map((turn) => normalize(turn.bot)))),
+    );
   }
 
   async release(): Promise<void> {
@@ -54,10 +79,16 @@ const normalize = (text: string) =>
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 
-/** The best hit that does not echo the message; a persona hit within `personaMargin` of it wins. */
-export function pick(message: string, hits: Hit[], personaMargin: number): GeneratedReply {
+/**
+ * The best hit that neither echoes the message nor repeats a recent reply (`said`, normalized);
+ * a persona hit within `personaMargin` of it wins.
+ */
+export function pick(message: string, hits: Hit[], personaMargin: number, said: Set<string> = new Set()): GeneratedReply {
   const echo = normalize(message);
-  const usable = hits.filter((h) => normalize(h.entry.reply) !== echo);
+  const usable = hits.filter((h) => {
+    const reply = normalize(h.entry.reply);
+    return reply !== echo && !said.has(reply);
+  });
   const best = usable[0] ?? hits[0];
   const persona = usable.find((h) => h.entry.source === 'persona' && h.score >= best.score - personaMargin);
   const chosen = persona ?? best;

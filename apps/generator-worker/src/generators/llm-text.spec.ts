@@ -1,4 +1,4 @@
-import { completeSentences } from './llm.generator';
+import { completeSentences, withoutRepeats } from './llm.generator';
 import { guardUserText } from './persona-guard';
 
 describe('completeSentences', () => {
@@ -10,6 +10,19 @@ describe('completeSentences', () => {
   it('gives nothing for a fragment or a one-word sentence', () => {
     expect(completeSentences("I'm")).toBe('');
     expect(completeSentences('Wow. And then')).toBe('');
+  });
+});
+
+describe('withoutRepeats', () => {
+  it('keeps each sentence once, in order', () => {
+    expect(withoutRepeats("I'm a robot. I'm your new friend. I'm your new friend! I'm your new friend.")).toBe(
+      "I'm a robot. I'm your new friend.",
+    );
+  });
+
+  it('leaves a reply without repeats as it is, an unfinished tail included', () => {
+    expect(withoutRepeats('Wow! Tell me more. And then')).toBe('Wow! Tell me more. And then');
+    expect(withoutRepeats('')).toBe('');
   });
 });
 

@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ItemFailure } from '@app/kafka';
 import { ModelRepository, projectRoot, type Batching, type GgufLlmManifest } from '@app/models';
 import { guardUserText } from './persona-guard';
-import type { GeneratedReply, ReplyGenerator } from './reply-generator';
+import type { HistoryTurn } from '@app/dialogue-state';
+import type { GeneratedReply, ReplyGenerator, ReplyRequest } from './reply-generator';
 
 type LlamaModule = typeof import('node-llama-cpp', { with: { 'resolution-mode': 'import' } });
 type Llama = Awaited<ReturnType<LlamaModule['getLlama']>>;
 type LlamaModel = Awaited<ReturnType<Llama['loadModel']>>;
 type LlamaContext = Awaited<ReturnType<LlamaModel['createContext']>>;
 type LlamaSequence = ReturnType<LlamaContext['getSequence']>;
+type ChatHistory = Parameters<InstanceType<LlamaModule['LlamaChatSession']>['setChatHistory']>[0];
 
 /** The model this generator runs: models/<name>/manifest.json. */
 export const LLM_MODEL = 'smollm2';
@@ -81,15 +84,16 @@ export class LlmGenerator implements ReplyGenerator {
     this.log(`${this.modelVersion} loaded: ${sequences} parallel sequences, ${this.manifest.contextSize} tokens of context`);
   }
 
-  async generate(texts: string[], deadlinesAtMs: number[] = []): Promise<(GeneratedReply | undefined)[]> {
+  async generate(requests: ReplyRequest[]): Promise<(GeneratedReply | ItemFailure | undefined)[]> {
     if (!this.context) throw new Error('llm generator used before load()');
-    return Promise.all(texts.map((text, i) => this.reply(text, (deadlinesAtMs[i] ?? Infinity) - this.settings.deadlineMarginMs)));
+    return Promise.all(requests.map((request) => this.reply(request, (request.deadlineAtMs ?? Infinity) - this.settings.deadlineMarginMs)));
   }
 
-  private async reply(text: string, stopAtMs: number): Promise<GeneratedReply | undefined> {
+  private async reply(request: ReplyRequest, stopAtMs: number): Promise<GeneratedReply | ItemFailure | undefined> {
     const sequence = await this.acquire(stopAtMs);
     if (!sequence) return undefined;
-    const guarded = guardUserText(text);
+    const guarded = guardUserText(request.text);
+    const history = this.chatHistory(request.history ?? []);
     const controller = new AbortController();
     const timer = Number.isFinite(stopAtMs) ? setTimeout(() => controller.abort(), Math.max(0, stopAtMs - Date.now())) : undefined;
     const session = new this.llamaModule!.LlamaChatSession({
@@ -97,6 +101,7 @@ export class LlmGenerator implements ReplyGenerator {
       systemPrompt: this.persona,
       autoDisposeSequence: false,
     });
+    session.setChatHistory(history);
     let tokens = 0;
     try {
       // A sampled reply can be empty (the end token first); one more try while there is time.
@@ -110,15 +115,16 @@ export class LlmGenerator implements ReplyGenerator {
           onToken: (chunk) => (tokens += chunk.length),
         });
         const finished = result.stopReason === 'eogToken';
-        const reply = finished ? result.responseText.trim() : completeSentences(result.responseText);
+        const reply = withoutRepeats(finished ? result.responseText.trim() : completeSentences(result.responseText));
         if (!reply) {
-          session.resetChatHistory();
+          session.setChatHistory(history);
           continue;
         }
         const score = guarded.rewriteAttempt ? 0 : finished ? FINISHED_SCORE : CUT_SCORE;
         return { text: reply, score, tokens };
       }
-      return undefined;
+      // Out of time is a deadline miss; two samples with no finished sentence is this message's failure.
+      return controller.signal.aborted ? undefined : new ItemFailure('no finished sentence in two samples');
     } catch (error) {
       // Aborted before the first token: the deadline came while the prompt was still being read.
       if (controller.signal.aborted) return undefined;
@@ -129,6 +135,20 @@ export class LlmGenerator implements ReplyGenerator {
       session.dispose({ disposeSequence: false });
       this.giveBack(sequence);
     }
+  }
+
+  /**
+   * The persona, then the conversation's last exchanges as the model's own chat turns. Past user
+   * text is guarded like the new message; the persona stays first and is never built from user text.
+   */
+  private chatHistory(turns: HistoryTurn[]): ChatHistory {
+    return [
+      { type: 'system', text: this.persona },
+      ...turns.flatMap((turn): ChatHistory => [
+        { type: 'user', text: guardUserText(turn.user).text || '…' },
+        { type: 'model', response: [turn.bot] },
+      ]),
+    ];
   }
 
   /** A free sequence, or undefined when none frees up before stopAtMs (the message is shed, not queued). */
@@ -173,4 +193,22 @@ export function completeSentences(text: string): string {
   const match = text.trim().match(/^[\s\S]*[.!?…](?=\s|$)/);
   const kept = match ? match[0].trim() : '';
   return kept.split(/\s+/).filter(Boolean).length >= 2 ? kept : '';
+}
+
+/** A small model loops ("I'm your new friend. I'm your new friend."): each sentence is kept once. */
+export function withoutRepeats(text: string): string {
+  const seen = new Set<string>();
+  const sentences = text.match(/[^.!?…]+[.!?…]+["')\]]*\s*|[^.!?…]+$/g) ?? [];
+  return sentences
+    .filter((sentence) => {
+      const key = sentence
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim();
+      if (key && seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .join('')
+    .trim();
 }

@@ -1,3 +1,5 @@
+import type { HistoryTurn } from '@app/dialogue-state';
+import type { ItemFailure } from '@app/kafka';
 import type { Batching } from '@app/models';
 
 /** A generated reply with the generator's confidence in [0, 1]. */
@@ -8,6 +10,15 @@ export interface GeneratedReply {
   tokens?: number;
 }
 
+/** One message to answer, with what the generator may know of its conversation. */
+export interface ReplyRequest {
+  text: string;
+  /** Absolute epoch ms; none = no deadline. */
+  deadlineAtMs?: number;
+  /** The conversation's last exchanges, oldest first (from chat.conversations). */
+  history?: HistoryTurn[];
+}
+
 /** An end-to-end generator: the user's text in, a reply out; every generator returns the same type. */
 export interface ReplyGenerator {
   readonly name: string;
@@ -15,7 +26,10 @@ export interface ReplyGenerator {
   /** Messages per call and queue delay, from the model's manifest (env can override them). */
   readonly batching: Batching;
   load(): Promise<void>;
-  /** One reply per text; `undefined` for one it stopped at its deadline (reported as missed). */
-  generate(texts: string[], deadlinesAtMs?: number[]): Promise<(GeneratedReply | undefined)[]>;
+  /**
+   * One reply per request: `undefined` for one it stopped at its deadline (reported as missed), an
+   * ItemFailure for one it could not answer in the time left (reported as that message's error).
+   */
+  generate(requests: ReplyRequest[]): Promise<(GeneratedReply | ItemFailure | undefined)[]>;
   release(): Promise<void>;
 }

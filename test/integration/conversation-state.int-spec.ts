@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import { Topic, decodeEvent, type Candidate, type ConversationState } from '@app/contracts';
+import type { LocalStack, startLocalStack as StartLocalStack } from '../../scripts/local-stack';
+import { eventually, postJson } from '../support/http';
+import { stackInfo } from '../support/stack-info';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A pipeline of its own (selector, retrieval generator, gateway) on the shared broker: the
+ * selector's dialogue state goes to chat.conversations, survives the selector being killed, stops
+ * a redelivered message from being answered twice, and gives the generator the conversation's turns.
+ */
+describe('conversation state (chat.conversations)', () => {
+  const shared = stackInfo();
+  const prefix = `state${process.pid}.`;
+  let stack: LocalStack;
+  let consumer: Consumer;
+  const kafka = new Kafka({ clientId: 'state-test', brokers: [shared.kafkaBrokers], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  const states: ConversationState[] = [];
+  const candidates: Candidate[] = [];
+  const replies: string[] = [];
+  const messages = new Map<string, KafkaMessage>();
+
+  beforeAll(async () => {
+    const { startLocalStack } = require('../../dist/scripts/local-stack.js') as { startLocalStack: typeof StartLocalStack };
+    stack = await startLocalStack({
+      dataDir: join(shared.dataDir, 'conversation-state'),
+      kafkaBrokers: shared.kafkaBrokers,
+      ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
+      nluTasks: [],
+      generators: ['retrieval'],
+      apps: ['selector', 'generator-worker', 'gateway'],
+      topicPrefix: prefix,
+    });
+    await producer.connect();
+    consumer = kafka.consumer({ groupId: `state-test-${randomUUID()}` });
+    await consumer.connect();
+    for (const topic of [Topic.conversations, Topic.candidates, Topic.replies, Topic.messages])
+      await consumer.subscribe({ topic: `${prefix}${topic}`, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        switch (topic.slice(prefix.length)) {
+          case Topic.conversations:
+            states.push(decodeEvent(Topic.conversations, message.value));
+            break;
+          case Topic.candidates:
+            candidates.push(decodeEvent(Topic.candidates, message.value));
+            break;
+          case Topic.replies:
+            replies.push(decodeEvent(Topic.replies, message.value).meta!.messageId);
+            break;
+          case Topic.messages:
+            messages.set(decodeEvent(Topic.messages, message.value).meta!.messageId, message);
+        }
+      },
+    });
+  });
+  afterAll(async () => {
+    await consumer?.disconnect();
+    await producer.disconnect();
+    await stack?.stop();
+  });
+
+  const conversationId = `c-${randomUUID()}`;
+  const send = async (text: string): Promise<string> => {
+    const res = await postJson(`${stack.gatewayUrl}/v1/messages`, { conversationId, userId: 'u-state', text, deadlineMs: 3000 });
+    expect(res.status).toBe(200);
+    // A person takes longer than this to type the next message; the generator reads the new state meanwhile.
+    await pause(300);
+    return res.body.messageId as string;
+  };
+  const stateAfter = (messageId: string) =>
+    eventually(async () => states.find((s) => s.meta?.conversationId === conversationId && s.meta.messageId === messageId));
+
+  const ids: string[] = [];
+
+  it('writes the conversation state after every reply, turns oldest first', async () => {
+    ids.push(await send('What movie should I watch tonight?'));
+    ids.push(await send('What movie should I watch tonight?'));
+    ids.push(await send('I love hiking in the mountains'));
+    const state = await stateAfter(ids[2]);
+    expect(state.turnCount).toBe(3);
+    expect(state.turns.map((t) => t.messageId)).toEqual(ids);
+    expect(state.turns.map((t) => t.userText)).toEqual([
+      'What movie should I watch tonight?',
+      'What movie should I watch tonight?',
+      'I love hiking in the mountains',
+    ]);
+    for (const turn of state.turns) expect(turn.replyText.length).toBeGreaterThan(0);
+  });
+
+  it("gives the generator the conversation's turns: the same question twice gets two different replies", async () => {
+    const [first, second] = await Promise.all(
+      ids.slice(0, 2).map((id) => eventually(async () => candidates.find((c) => c.meta?.messageId === id && c.generator === 'retrieval'))),
+    );
+    expect(first.text.length).toBeGreaterThan(0);
+    expect(second.text.length).toBeGreaterThan(0);
+    expect(second.text).not.toBe(first.text);
+  });
+
+  it('restores the state after the selector is killed, and does not answer a redelivered message again', async () => {
+    await stack.restart('selector', { kill: true });
+    ids.push(await send('Tell me something about you'));
+    const state = await stateAfter(ids[3]);
+    expect(state.turnCount).toBe(4);
+    expect(state.turns.map((t) => t.messageId)).toEqual(ids);
+
+    // The same record again, as Kafka would redeliver it after a crash before the offset commit.
+    const original = messages.get(ids[1])!;
+    await producer.send({
+      topic: `${prefix}${Topic.messages}`,
+      messages: [{ key: original.key, value: original.value, headers: original.headers }],
+    });
+    const metrics = await eventually(async () => {
+      const text = await (await fetch(`${stack.url('selector')}/metrics`)).text();
+      return /^selector_redelivered_answered_total(\{[^}]*\})? 1$/m.test(text) ? text : undefined;
+    });
+    expect(metrics).toMatch(/^selector_conversations(\{[^}]*\})? [1-9]/m);
+    await pause(500);
+    expect(replies.filter((id) => id === ids[1])).toHaveLength(1);
+  });
+});
