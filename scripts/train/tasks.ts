@@ -109,13 +109,35 @@ export function planTask(task: TrainableTask, data: string, root: string): TaskP
         ],
       };
     }
-    case 'toxicity':
+    case 'toxicity': {
+      const set = readJsonl(data);
+      // Requests to an assistant ("move 100 dollars to savings") are not toxic, but nothing in the
+      // small toxicity set says so: CLINC150's in-scope utterances teach it, a seeded sample of
+      // each split (train rows for training, val rows held out as a false-alarm check).
+      const clincDir = join(root, '../shared/data/clinc150');
+      const clinc = readClinc(clincDir);
+      const asNonToxic = (rows: Example[], count: number) => sample(rows, count, 7).map((e) => ({ text: e.text, labels: ['non_toxic'] }));
+      const requests = asNonToxic(clinc.val, 600);
+      return {
+        task,
+        description: 'toxic / non_toxic, for user messages and for screening replies',
+        sources: [
+          `${shown} (split=train; split=test held out)`,
+          `${relative(root, clincDir)} (1,200 in-scope train utterances as non_toxic; 600 val utterances held out)`,
+        ],
+        heads: [{ name: task, labels: set.labels, multiLabel: false, train: [...set.train, ...asNonToxic(clinc.train, 1200)] }],
+        evals: [
+          { name: 'held-out accuracy', head: task, examples: set.test, metric: 'accuracy' },
+          { name: 'held-out macro-F1', head: task, examples: set.test, metric: 'macro-f1' },
+          { name: 'CLINC val requests judged non-toxic', head: task, examples: requests, metric: 'accuracy' },
+        ],
+      };
+    }
     case 'dialog_act': {
       const set = readJsonl(data);
       return {
         task,
-        description:
-          task === 'toxicity' ? 'toxic / non_toxic, for user messages and for screening replies' : 'dialog acts: what move a message makes',
+        description: 'dialog acts: what move a message makes',
         sources: [`${shown} (split=train; split=test held out)`],
         heads: [{ name: task, labels: set.labels, multiLabel: false, train: set.train }],
         evals: [
@@ -125,4 +147,13 @@ export function planTask(task: TrainableTask, data: string, root: string): TaskP
       };
     }
   }
+}
+
+/** A seeded pick of `count` rows: the same rows on every run over the same file. */
+function sample(rows: Example[], count: number, seed: number): Example[] {
+  const keyed = rows.map((row, i) => ({ row, key: Math.sin(seed * 9973 + i * 7919) }));
+  return keyed
+    .sort((a, b) => a.key - b.key)
+    .slice(0, count)
+    .map(({ row }) => row);
 }

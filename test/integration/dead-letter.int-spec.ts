@@ -38,7 +38,7 @@ describe('malformed records', () => {
       deadlineMs: 2000,
     });
     expect(after.status).toBe(200);
-    expect(after.body.reply.source).not.toBe('gateway-fallback');
+    expect(after.body.reply.reason).not.toBe('gateway.no_reply');
 
     // Every group reading chat.messages dead-letters it once: NLU, generator, selector, sink.
     const started = Date.now();

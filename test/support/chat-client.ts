@@ -7,7 +7,7 @@ export interface SendMessageResponse {
   messageId: string;
   conversationId: string;
   clientMessageId: string;
-  reply?: { text: string; source: string; latencyMs: number; fallback: boolean };
+  reply?: { text: string; source: string; reason: string; latencyMs: number; fallback: boolean };
   nlu: Record<string, { label: string; score: number; model: string; latencyMs: number }>;
   error?: { code: string; message: string } | null;
 }

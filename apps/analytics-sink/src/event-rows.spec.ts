@@ -234,6 +234,13 @@ describe('toRow', () => {
         { task: 'sentiment', label: 'negative', score: 0.9, model: 'afinn-165', latencyMs: 3 },
         { task: 'intent', label: 'complaint', score: 0.7, model: 'x', latencyMs: 9 },
       ],
+      candidates: [
+        { generator: 'llm', text: 'Oh no.', score: 0.6, latencyMs: 700, status: 'ok', chosen: false, rejected: 'echo' },
+        { generator: 'retrieval', status: 'missing' },
+      ],
+      resolvedText: 'Anna is mean',
+      resolvedEntities: [{ name: 'she', text: 'Anna', score: 1 }],
+      skipped: ['gen:llm'],
     });
     expect(toRow(consumed(Topic.outcomes, event))).toEqual({
       table: 'outcomes',
@@ -249,6 +256,13 @@ describe('toRow', () => {
         deadline_reached: true,
         latency_ms: 940,
         nlu: { sentiment: 'negative', intent: 'complaint' },
+        candidates: [
+          { generator: 'llm', text: 'Oh no.', score: 0.6, latency_ms: 700, status: 'ok', chosen: false, rejected: 'echo' },
+          { generator: 'retrieval', text: '', score: 0, latency_ms: 0, status: 'missing', chosen: false, rejected: '' },
+        ],
+        resolved_text: 'Anna is mean',
+        resolved_entities: [{ pronoun: 'she', entity: 'Anna' }],
+        skipped: ['gen:llm'],
         emitted_at: ACCEPTED + 40,
       },
     });

@@ -96,6 +96,18 @@ export function toRow(consumed: AnyConsumedEvent): { table: string; row: Record<
           deadline_reached: e.deadlineReached,
           latency_ms: e.latencyMs,
           nlu: Object.fromEntries(e.nlu.map((n) => [n.task, n.label])),
+          candidates: e.candidates.map((c) => ({
+            generator: c.generator,
+            text: c.text,
+            score: c.score,
+            latency_ms: c.latencyMs,
+            status: c.status,
+            chosen: c.chosen,
+            rejected: c.rejected,
+          })),
+          resolved_text: e.resolvedText,
+          resolved_entities: e.resolvedEntities.map((l) => ({ pronoun: l.name, entity: l.text })),
+          skipped: e.skipped,
           emitted_at: e.meta?.emittedAtMs ?? 0,
         },
       };

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { CandidateSchema, ResultStatus, Topic, deriveMeta } from '@app/contracts';
-import { ConversationStore, recentHistory } from '@app/dialogue-state';
+import { ConversationStore, recentHistory, resolvePronouns } from '@app/dialogue-state';
 import { KafkaRuntime, startMessageBatchWorker, type EventConsumer, type MessageEvent, type WorkOutcome } from '@app/kafka';
 import { METRICS_REGISTRY, ReadinessService } from '@app/metrics';
 import type { GeneratorWorkerConfig } from './generator-worker.config';
@@ -47,13 +47,19 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
       batchMaxSize: config.BATCH_MAX_SIZE ?? generator.batching.maxBatchSize,
       batchMaxDelayMs: config.BATCH_MAX_DELAY_MS ?? generator.batching.maxQueueDelayMs,
       concurrency: config.CONSUMER_CONCURRENCY,
+      faultDelayMs: config.FAULT_DELAY_MS,
       run: (messages) =>
         generator.generate(
-          messages.map((message) => ({
-            text: message.event.text,
-            deadlineAtMs: message.deadlineAtMs,
-            history: recentHistory(this.conversations.get(message.key), config.GENERATOR_HISTORY_TURNS),
-          })),
+          messages.map((message) => {
+            const state = this.conversations.get(message.key);
+            const resolved = resolvePronouns(message.event.text, state?.mentions ?? []);
+            return {
+              text: message.event.text,
+              deadlineAtMs: message.deadlineAtMs,
+              history: recentHistory(state, config.GENERATOR_HISTORY_TURNS),
+              resolvedText: resolved.resolved.length > 0 ? resolved.text : undefined,
+            };
+          }),
         ),
       changelog: {
         topic: Topic.conversations,

@@ -48,6 +48,7 @@ export class NluConsumerService implements OnApplicationBootstrap, BeforeApplica
       batchMaxSize: config.BATCH_MAX_SIZE ?? batching.maxBatchSize,
       batchMaxDelayMs: config.BATCH_MAX_DELAY_MS ?? batching.maxQueueDelayMs,
       concurrency: config.CONSUMER_CONCURRENCY,
+      faultDelayMs: config.FAULT_DELAY_MS,
       run: (messages) => model.classifier.predict(messages.map((message) => message.event.text)),
       toEvent: (message, outcome) => this.result(message, outcome),
       onSkipped: (count) => skipped.inc(labels, count),

@@ -14,6 +14,22 @@ export const selectorConfigSchema = kafkaSchema
     SELECTOR_MARGIN_MS: z.coerce.number().int().min(0).max(5000).default(60),
     /** Turns of each conversation kept in its state (and so in chat.conversations for the generators). */
     SELECTOR_HISTORY_TURNS: z.coerce.number().int().min(1).max(100).default(8),
+    /** A contributor whose p95 answer time exceeds this stops being waited for (circuit breaker). */
+    SELECTOR_BREAKER_BUDGET_MS: z.coerce.number().int().min(1).max(60_000).default(800),
+    /** How long an open breaker waits before one message probes the contributor again. */
+    SELECTOR_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    /** The zone of {time}, {date} and {weekday} in canned lines. */
+    SELECTOR_TIME_ZONE: z
+      .string()
+      .default('UTC')
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'not an IANA time zone'),
   });
 
 export type SelectorConfig = z.infer<typeof selectorConfigSchema>;

@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { create } from '@bufbuild/protobuf';
 import {
+  CandidateViewSchema,
   ConversationStateSchema,
   NluSummarySchema,
   OutcomeSchema,
@@ -15,12 +16,15 @@ import {
   type NluResult,
   type NluSummary,
 } from '@app/contracts';
-import { ConversationStore, appendTurn, hasAnswered } from '@app/dialogue-state';
+import { ConversationStore, hasAnswered } from '@app/dialogue-state';
 import { CoPartitionedAssigner, EventProducer, KafkaRuntime, type AnyConsumedEvent, type EventConsumer } from '@app/kafka';
 import { METRICS_REGISTRY } from '@app/metrics';
+import { CircuitBreakers } from './merge/circuit-breakers';
 import { DeadlineMerger, type ClosedMerge } from './merge/deadline-merger';
+import { ReplyComposer } from './policy/reply-composer';
 import { ReplyTemplates } from './policy/reply-templates';
-import { decide, type PolicyInput } from './policy/response-policy';
+import { ResponsePolicy } from './policy/response-policy';
+import { SafetyScreen } from './policy/safety-screen';
 import type { SelectorConfig } from './selector.config';
 
 type Contribution = { kind: 'nlu'; result: NluResult } | { kind: 'candidate'; result: Candidate };
@@ -30,6 +34,10 @@ interface MessageContext {
   partition: number;
   deadlineAtMs: number;
   traceId: string;
+  /** Contributors this merge waits for. */
+  waitedFor: string[];
+  /** Expected contributors it does not wait for (their breaker is open). */
+  skipped: string[];
 }
 
 /**
@@ -44,13 +52,14 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly merger: DeadlineMerger<Contribution>;
   private readonly contexts = new Map<string, MessageContext>();
   private readonly publishing = new Set<Promise<void>>();
-  private readonly templates = ReplyTemplates.load();
+  private readonly composer: ReplyComposer;
   private readonly expected: string[];
   private readonly conversations = new ConversationStore();
-  private readonly historyTurns: number;
+  private readonly breakers: CircuitBreakers;
   private readonly replies: Counter;
   private readonly redelivered: Counter;
   private readonly late: Counter;
+  private readonly rejected: Counter;
   private readonly latency: Histogram;
 
   constructor(
@@ -63,7 +72,19 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       ...config.SELECTOR_EXPECTED_TASKS.map((t) => `nlu:${t}`),
       ...config.SELECTOR_EXPECTED_GENERATORS.map((g) => `gen:${g}`),
     ];
-    this.historyTurns = config.SELECTOR_HISTORY_TURNS;
+    const templates = ReplyTemplates.load();
+    const policy = ResponsePolicy.load();
+    checkTemplates(policy, templates);
+    this.composer = new ReplyComposer(policy, templates, new SafetyScreen(), {
+      timeZone: config.SELECTOR_TIME_ZONE,
+      limits: { turns: config.SELECTOR_HISTORY_TURNS, mentions: 8, topics: 5 },
+    });
+    this.breakers = new CircuitBreakers({
+      budgetMs: config.SELECTOR_BREAKER_BUDGET_MS,
+      window: 20,
+      minSamples: 5,
+      cooldownMs: config.SELECTOR_BREAKER_COOLDOWN_MS,
+    });
     this.merger = new DeadlineMerger<Contribution>({ marginMs: config.SELECTOR_MARGIN_MS, onClose: (merge) => this.answer(merge) });
     this.replies = new Counter({
       name: 'selector_replies_total',
@@ -82,6 +103,12 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       labelNames: ['contributor'],
       registers: [registry],
     });
+    this.rejected = new Counter({
+      name: 'selector_rejected_candidates_total',
+      help: 'Candidates the safety screen rejected',
+      labelNames: ['generator', 'reason'],
+      registers: [registry],
+    });
     this.latency = new Histogram({
       name: 'selector_reply_latency_seconds',
       help: 'Acceptance at the gateway to reply produced',
@@ -89,8 +116,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2],
       registers: [registry],
     });
-    const merger = this.merger;
-    const conversations = this.conversations;
+    const { merger, conversations, breakers, expected } = this;
     new Gauge({
       name: 'selector_conversations',
       help: 'Conversations whose state this selector holds',
@@ -105,6 +131,27 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       registers: [registry],
       collect() {
         this.set(merger.openCount);
+      },
+    });
+    new Gauge({
+      name: 'selector_breaker_open',
+      help: 'Whether merges stop waiting for a contributor (1 open, 0.5 probing, 0 closed)',
+      labelNames: ['contributor'],
+      registers: [registry],
+      collect() {
+        for (const c of expected) this.set({ contributor: c }, { closed: 0, half_open: 0.5, open: 1 }[breakers.state(c)]);
+      },
+    });
+    new Gauge({
+      name: 'selector_contributor_p95_seconds',
+      help: 'p95 of recent answer times (acceptance to arrival) of the contributors merges wait for',
+      labelNames: ['contributor'],
+      registers: [registry],
+      collect() {
+        for (const c of expected) {
+          const p95 = breakers.p95(c);
+          this.set({ contributor: c }, Number.isFinite(p95) ? p95 / 1000 : 3600);
+        }
       },
     });
     this.consumer = kafka.consumer({
@@ -140,13 +187,16 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
           this.redelivered.inc();
           return;
         }
+        const waitedFor = this.expected.filter((c) => this.breakers.shouldWait(c, messageId));
         this.contexts.set(messageId, {
           message,
           partition: consumed.partition,
           deadlineAtMs: consumed.deadlineAtMs,
           traceId: consumed.traceId,
+          waitedFor,
+          skipped: this.expected.filter((c) => !waitedFor.includes(c)),
         });
-        this.merger.start({ messageId, deadlineAtMs: consumed.deadlineAtMs, expected: this.expected });
+        this.merger.start({ messageId, deadlineAtMs: consumed.deadlineAtMs, expected: waitedFor });
         return;
       }
       case Topic.conversations:
@@ -176,48 +226,31 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     this.contexts.delete(merge.messageId);
     if (!context) return;
     const { message } = context;
-    const nlu: NluSummary[] = [];
-    for (const { result } of merge.contributions.values()) {
-      if (result.kind !== 'nlu' || result.result.status !== ResultStatus.OK || result.result.labels.length === 0) continue;
-      nlu.push(summarize(result.result));
-    }
-    const candidates: PolicyInput['candidates'] = {};
-    for (const { result } of merge.contributions.values()) {
-      if (result.kind === 'candidate' && result.result.status === ResultStatus.OK) {
-        candidates[result.result.generator] = { text: result.result.text, score: result.result.score };
-      }
-    }
-    const decision = decide({
-      messageId: merge.messageId,
-      text: message.text,
-      nlu: Object.fromEntries(nlu.map((n) => [n.task, { label: n.label, score: n.score }])),
-      candidates,
-      missed: merge.missed,
-    });
-    const text =
-      decision.text ??
-      this.templates.pick(this.templates.has(decision.templateKey ?? '') ? decision.templateKey! : 'fallback.no_signal', merge.messageId);
     const meta = deriveMeta(message.meta!);
+    // Answer times feed the breakers: a contributor waited for and not in counts as a miss.
+    for (const contributor of context.waitedFor) {
+      const arrived = merge.contributions.get(contributor);
+      const ok = arrived && !(arrived.result.kind === 'candidate' && arrived.result.result.status === ResultStatus.SKIPPED_DEADLINE);
+      this.breakers.record(contributor, merge.messageId, ok ? arrived.arrivedAtMs - meta.acceptedAtMs : Infinity);
+    }
+    const nlu: NluSummary[] = [];
+    const candidates: Candidate[] = [];
+    for (const { result } of merge.contributions.values()) {
+      if (result.kind === 'candidate') candidates.push(result.result);
+      else if (result.result.status === ResultStatus.OK && result.result.labels.length > 0) nlu.push(summarize(result.result));
+    }
+    const state = this.conversations.get(meta.conversationId);
+    const turn = this.composer.compose({ meta, text: message.text, state, nlu, candidates });
+    const { decision } = turn;
+    const missingGenerators = [...merge.missed, ...context.skipped]
+      .filter((c) => c.startsWith('gen:') && !merge.contributions.has(c))
+      .map((c) => create(CandidateViewSchema, { generator: c.slice('gen:'.length), status: 'missing' }));
+    // Memory first: the conversation's next message may be merged before the changelog write is acknowledged.
+    this.conversations.apply(context.partition, turn.state);
     const latencyMs = Math.max(0, Date.now() - meta.acceptedAtMs);
     const common = { key: meta.conversationId, deadlineAtMs: context.deadlineAtMs, traceId: context.traceId };
-    const best = (task: string) => nlu.find((n) => n.task === task)?.label ?? '';
-    const state = appendTurn(
-      this.conversations.get(meta.conversationId),
-      message.meta!,
-      {
-        messageId: merge.messageId,
-        userText: message.text,
-        replyText: text,
-        replySource: decision.source,
-        atMs: meta.emittedAtMs,
-        intent: best('intent'),
-        emotion: best('emotion'),
-      },
-      this.historyTurns,
-    );
-    // Memory first: the conversation's next message may be merged before the changelog write is acknowledged.
-    this.conversations.apply(context.partition, state);
     this.replies.inc({ source: decision.source, rule: decision.rule });
+    for (const [generator, reason] of Object.entries(decision.rejected)) this.rejected.inc({ generator, reason });
     this.latency.observe({ source: decision.source }, latencyMs / 1000);
     const published = this.producer
       .send([
@@ -227,8 +260,9 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
           schema: ReplySchema,
           value: {
             meta,
-            text,
+            text: decision.text,
             source: decision.source,
+            reason: decision.rule,
             fallback: decision.fallback,
             latencyMs,
             nlu,
@@ -242,7 +276,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
           schema: OutcomeSchema,
           value: {
             meta,
-            replyText: text,
+            replyText: decision.text,
             source: decision.source,
             fallback: decision.fallback,
             policyRule: decision.rule,
@@ -252,14 +286,26 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
             deadlineReached: merge.deadlineReached,
             latencyMs,
             nlu,
+            candidates: [...turn.candidateViews, ...missingGenerators],
+            resolvedText: turn.resolvedText,
+            resolvedEntities: turn.resolvedEntities,
+            skipped: context.skipped,
           },
         },
-        { ...common, topic: Topic.conversations, schema: ConversationStateSchema, value: state },
+        { ...common, topic: Topic.conversations, schema: ConversationStateSchema, value: turn.state },
       ])
       .catch((error: Error) => this.logger.error(`could not publish the reply for ${merge.messageId}: ${error.message}`))
       .finally(() => this.publishing.delete(published));
     this.publishing.add(published);
   }
+}
+
+/** Fails start-up when the policy names a template key (one without {placeholders}) that replies.json lacks. */
+function checkTemplates(policy: ResponsePolicy, templates: ReplyTemplates): void {
+  const missing = policy.file.rules
+    .flatMap((rule) => ('canned' in rule.then ? rule.then.canned : 'fallback' in rule.then ? rule.then.fallback : []))
+    .filter((key) => !key.includes('{') && !templates.has(key));
+  if (missing.length > 0) throw new Error(`policy names templates that replies.json lacks: ${missing.join(', ')}`);
 }
 
 /** What a reply and an outcome carry of one NLU result: the best label, the labels, the groups. */

@@ -43,6 +43,8 @@ export const batchWorkerSchema = z.object({
   BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(5),
   /** Partitions worked on at once by this replica. */
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Fault injection for tests and drills: sleep this long before every model call (0 = off). */
+  FAULT_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 });
 
 /** ONNX Runtime for model workers. */

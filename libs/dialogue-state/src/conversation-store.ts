@@ -1,5 +1,5 @@
-import { create } from '@bufbuild/protobuf';
-import { ConversationStateSchema, TurnSchema, deriveMeta, type ConversationState, type EventMeta, type Turn } from '@app/contracts';
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { ConversationStateSchema, TurnSchema, deriveMeta, type ConversationState, type EventMeta } from '@app/contracts';
 
 /** A past exchange as generators use it: what the user said and what the bot answered. */
 export interface HistoryTurn {
@@ -7,7 +7,7 @@ export interface HistoryTurn {
   bot: string;
 }
 
-export type TurnInit = Omit<Turn, '$typeName' | '$unknown'>;
+export type TurnInit = MessageInitShape<typeof TurnSchema> & { userText: string };
 
 /**
  * The dialogue state of the conversations on this member's partitions, read from and written to

@@ -29,6 +29,8 @@ export interface MessageBatchWorkerOptions<Out> {
   /** How long a fetch waits to fill a batch (the micro-batching queue delay). */
   batchMaxDelayMs: number;
   concurrency: number;
+  /** Fault injection: sleep this long before every model call (a slow model, for tests and drills). */
+  faultDelayMs?: number;
   /**
    * The model: one output per text, in order. It gets each message's deadline too, and may give
    * `undefined` for one it stopped at its deadline (reported as skipped, like work that came late)
@@ -58,6 +60,7 @@ export function startMessageBatchWorker<Out>(kafka: KafkaRuntime, options: Messa
     if (late.length > 0) options.onSkipped?.(late.length);
     for (const batch of chunks(live, options.batchMaxSize)) {
       const began = performance.now();
+      if (options.faultDelayMs) await new Promise((resolve) => setTimeout(resolve, options.faultDelayMs));
       try {
         const outputs = await options.run(batch);
         const latencyMs = Math.round(performance.now() - began);

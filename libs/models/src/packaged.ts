@@ -57,6 +57,8 @@ const ENTITY_VIEWS: [string, (doc: CompromiseView) => CompromiseView][] = [
   ['money', (d) => d.match('#Money+')],
   ['email', (d) => d.emails()],
   ['url', (d) => d.urls()],
+  // Plain nouns ("guitar", "my boss" → "boss"): what "it" and "that" refer to later in the conversation.
+  ['thing', (d) => d.match('#Noun+').not('(#Pronoun|#Possessive|#Date|#Value|#Person|#Place|#Organization|#Determiner)')],
 ];
 
 interface CompromiseView {
@@ -66,12 +68,13 @@ interface CompromiseView {
   emails(): CompromiseView;
   urls(): CompromiseView;
   match(pattern: string): CompromiseView;
+  not(pattern: string): CompromiseView;
   out(format: 'array'): string[];
 }
 
 /**
  * Named entities from compromise's rule-based tagger (people, places, organisations, dates, money,
- * e-mails, URLs). It gives no confidences, so each found entity scores 1; a text with none gets `none`.
+ * e-mails, URLs) and plain nouns as `thing`. It gives no confidences, so each found entity scores 1; a text with none gets `none`.
  */
 export class CompromiseEntityTagger implements TextClassifier {
   readonly task: string;

@@ -21,7 +21,7 @@ interface SendMessageResponse {
   messageId: string;
   conversationId: string;
   clientMessageId: string;
-  reply?: { text: string; source: string; latencyMs: number; fallback: boolean };
+  reply?: { text: string; source: string; reason: string; latencyMs: number; fallback: boolean };
   nlu: Record<string, NluTaskView>;
   error?: { code: string; message: string };
 }
@@ -102,7 +102,7 @@ function toResponse(result: MessageResult): SendMessageResponse {
     messageId: result.messageId,
     conversationId: result.conversationId,
     clientMessageId: result.clientMessageId ?? '',
-    reply: { text: reply.text, source: reply.source, latencyMs: reply.latencyMs, fallback: reply.fallback },
+    reply: { text: reply.text, source: reply.source, reason: reply.reason, latencyMs: reply.latencyMs, fallback: reply.fallback },
     nlu: reply.nlu,
   };
 }

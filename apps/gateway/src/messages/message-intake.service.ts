@@ -26,6 +26,9 @@ export class OverloadedError extends Error {
   }
 }
 
+/** The reason a reply carries when the gateway answered by itself. */
+export const GATEWAY_FALLBACK_REASON = 'gateway.no_reply';
+
 /** Said when the pipeline did not answer in time: the user still gets a reply, marked as a fallback. */
 const GATEWAY_FALLBACK_TEXT = 'Sorry, I zoned out for a second there. What were you saying?';
 
@@ -97,7 +100,7 @@ export class MessageIntakeService implements BeforeApplicationShutdown {
       throw error;
     }
     const reply = (await waiting) ?? this.fallback(acceptedAtMs);
-    const answeredBy = reply.source === 'gateway-fallback' ? 'gateway' : 'selector';
+    const answeredBy = reply.reason === GATEWAY_FALLBACK_REASON ? 'gateway' : 'selector';
     if (answeredBy === 'gateway') this.logger.warn(`no reply for ${messageId} by its deadline + grace; answered with a fallback`);
     this.accepted.inc({ channel, answered_by: answeredBy });
     this.replyLatency.observe({ channel, source: reply.source }, (Date.now() - acceptedAtMs) / 1000);
@@ -113,6 +116,13 @@ export class MessageIntakeService implements BeforeApplicationShutdown {
   }
 
   private fallback(acceptedAtMs: number): DeliveredReply {
-    return { text: GATEWAY_FALLBACK_TEXT, source: 'gateway-fallback', fallback: true, latencyMs: Date.now() - acceptedAtMs, nlu: {} };
+    return {
+      text: GATEWAY_FALLBACK_TEXT,
+      source: 'fallback',
+      reason: GATEWAY_FALLBACK_REASON,
+      fallback: true,
+      latencyMs: Date.now() - acceptedAtMs,
+      nlu: {},
+    };
   }
 }

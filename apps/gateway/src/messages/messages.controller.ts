@@ -21,7 +21,13 @@ export class MessagesController {
       messageId: result.messageId,
       conversationId: result.conversationId,
       ...(result.clientMessageId ? { clientMessageId: result.clientMessageId } : {}),
-      reply: { text: result.reply.text, source: result.reply.source, latencyMs: result.reply.latencyMs, fallback: result.reply.fallback },
+      reply: {
+        text: result.reply.text,
+        source: result.reply.source,
+        reason: result.reply.reason,
+        latencyMs: result.reply.latencyMs,
+        fallback: result.reply.fallback,
+      },
       nlu: toHttpNlu(result.reply.nlu),
     };
   }

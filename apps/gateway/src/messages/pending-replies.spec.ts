@@ -3,6 +3,7 @@ import { PendingReplies, type DeliveredReply } from './pending-replies';
 const reply = (text: string): DeliveredReply => ({
   text,
   source: 'canned',
+  reason: 'canned.social',
   fallback: false,
   latencyMs: 42,
   nlu: { sentiment: { label: 'positive', score: 0.9, labels: [], model: 'sentiment+minilm-l6-v2-int8', latencyMs: 3, groups: {} } },

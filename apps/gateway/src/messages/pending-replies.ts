@@ -4,6 +4,8 @@ import type { NluTaskView } from './nlu-view';
 export interface DeliveredReply {
   text: string;
   source: string;
+  /** The policy rule that chose it (`gateway.no_reply` when the gateway answered by itself). */
+  reason: string;
   fallback: boolean;
   latencyMs: number;
   nlu: Record<string, NluTaskView>;

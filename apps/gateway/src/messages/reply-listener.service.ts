@@ -43,5 +43,12 @@ export class ReplyListenerService implements OnApplicationBootstrap {
 }
 
 export function toDelivered(reply: Reply): DeliveredReply {
-  return { text: reply.text, source: reply.source, fallback: reply.fallback, latencyMs: reply.latencyMs, nlu: toNluViews(reply.nlu) };
+  return {
+    text: reply.text,
+    source: reply.source,
+    reason: reply.reason,
+    fallback: reply.fallback,
+    latencyMs: reply.latencyMs,
+    nlu: toNluViews(reply.nlu),
+  };
 }

@@ -53,7 +53,7 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
     const contexts = requests.map((r) => r.history?.at(-1)?.bot ?? '');
     const withContext = [...new Set(contexts.filter(Boolean))];
     // One encoder call for the messages and the distinct previous replies.
-    const vectors = await this.encoder.embed([...requests.map((r) => r.text), ...withContext]);
+    const vectors = await this.encoder.embed([...requests.map((r) => r.resolvedText || r.text), ...withContext]);
     const d = this.encoder.dimension;
     const row = (i: number) => vectors.subarray(i * d, (i + 1) * d);
     const queries = new Float32Array(requests.length * d);

@@ -17,6 +17,8 @@ export interface ReplyRequest {
   deadlineAtMs?: number;
   /** The conversation's last exchanges, oldest first (from chat.conversations). */
   history?: HistoryTurn[];
+  /** The text with pronouns resolved against the conversation's entities, where any were. */
+  resolvedText?: string;
 }
 
 /** An end-to-end generator: the user's text in, a reply out; every generator returns the same type. */

@@ -2,7 +2,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@app/contracts';
 
-/** Canned lines by reply key, loaded from templates/replies.json so writers edit data, not code. */
+/** Values for a line's {slots}; a line with a slot that has no value is not used. */
+export type SlotValues = Partial<Record<'name' | 'mention' | 'person' | 'place' | 'thing' | 'time' | 'date' | 'weekday', string>>;
+
+/** A line chosen for a template key; `lineId` (key#index) is remembered in the turn for variety. */
+export interface Realized {
+  text: string;
+  lineId: string;
+}
+
+const SLOT = /\{([a-z]+)\}/g;
+
+/**
+ * The bot's canned lines by template key (data/replies.json), so writers edit data, not code. A
+ * line is used only when all its slots can be filled, and lines said in the conversation's recent
+ * turns are skipped while there are others: variety within a conversation.
+ */
 export class ReplyTemplates {
   constructor(private readonly lines: Record<string, string[]>) {
     for (const [key, options] of Object.entries(lines)) {
@@ -10,7 +25,7 @@ export class ReplyTemplates {
     }
   }
 
-  static load(path = join(repoRoot(), 'apps', 'selector', 'templates', 'replies.json')): ReplyTemplates {
+  static load(path = join(repoRoot(), 'apps', 'selector', 'data', 'replies.json')): ReplyTemplates {
     return new ReplyTemplates(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string[]>);
   }
 
@@ -18,11 +33,24 @@ export class ReplyTemplates {
     return !key.startsWith('$') && Object.hasOwn(this.lines, key) && Array.isArray(this.lines[key]) && this.lines[key].length > 0;
   }
 
-  /** A line for the key, varied by a seed (the message id) so replays pick the same line. */
-  pick(key: string, seed: string): string {
-    if (!this.has(key)) throw new Error(`no template ${key}`);
-    const options = this.lines[key];
-    return options[hash(seed) % options.length];
+  keys(): string[] {
+    return Object.keys(this.lines).filter((key) => this.has(key));
+  }
+
+  /**
+   * A line of `key` with every slot filled, preferring one not in `recent`; the seed (the message id)
+   * picks among the candidates, so a replay picks the same line. Undefined when no line can be filled.
+   */
+  realize(key: string, slots: SlotValues, recent: ReadonlySet<string>, seed: string): Realized | undefined {
+    if (!this.has(key)) return undefined;
+    const fillable = this.lines[key]
+      .map((line, index) => ({ line, lineId: `${key}#${index}` }))
+      .filter(({ line }) => [...line.matchAll(SLOT)].every(([, slot]) => Boolean(slots[slot as keyof SlotValues])));
+    if (fillable.length === 0) return undefined;
+    const fresh = fillable.filter(({ lineId }) => !recent.has(lineId));
+    const pool = fresh.length > 0 ? fresh : fillable;
+    const { line, lineId } = pool[hash(seed) % pool.length];
+    return { text: line.replace(SLOT, (_, slot: string) => slots[slot as keyof SlotValues]!), lineId };
   }
 }
 

@@ -1,110 +1,110 @@
-import { MIN_CONFIDENCE, MIN_RETRIEVAL_SCORE, RULES, decide, type PolicyInput } from './response-policy';
+import type { Signals } from '@app/dialogue-state';
+import { ReplyTemplates } from './reply-templates';
+import { ResponsePolicy, policyFileSchema, type PolicyInput } from './response-policy';
+import { SafetyScreen } from './safety-screen';
 
-const input = (nlu: PolicyInput['nlu'], candidates: PolicyInput['candidates'] = {}, missed: string[] = []): PolicyInput => ({
-  messageId: 'm1',
-  text: 'hi',
-  nlu,
-  candidates,
-  missed,
-});
+const policy = ResponsePolicy.load();
+const templates = ReplyTemplates.load();
+const screen = new SafetyScreen();
 
-const FALLBACK = { rule: 'fallback.no_signal', source: 'fallback', templateKey: 'fallback.no_signal', fallback: true };
-const retrieval = (score: number, text = 'a stored reply') => ({ retrieval: { text, score } });
+function input(signals: Partial<Signals>, over: Partial<PolicyInput> = {}, text = 'hello there'): PolicyInput {
+  return {
+    signals: { entities: [], ...signals },
+    turnCount: 0,
+    candidates: {},
+    realize: (key) => templates.realize(key, { name: 'Sam', time: '9:41 AM', date: 'May 1', weekday: 'Friday' }, new Set(), 'seed'),
+    screen: (reply) => screen.reject(reply, text),
+    ...over,
+  };
+}
+const intent = (label: string, score = 0.9) => ({ intent: { label, score } });
+const candidates = { llm: { text: 'Tell me more about that!', score: 0.6 }, retrieval: { text: 'that sounds fun', score: 0.8 } };
 
-describe('response policy', () => {
-  it('orders its rules: polar mood, retrieval, neutral mood, then the catch-all', () => {
-    expect(RULES.map((r) => r.name)).toEqual(['mood.sentiment', 'retrieval.match', 'mood.neutral', 'fallback.no_signal']);
-    for (const rule of RULES) expect(rule.why.length).toBeGreaterThan(0);
+describe('the response policy (data/policy.json)', () => {
+  it.each([
+    [{ toxicity: 0.93, ...intent('insult') }, 'safety.toxic_user', 'canned'],
+    [intent('love_declaration'), 'canned.social', 'canned'],
+    [intent('greeting'), 'canned.social', 'canned'],
+    [intent('are_you_a_bot'), 'canned.social', 'canned'],
+    [intent('weather'), 'canned.weather', 'canned'],
+    [intent('time'), 'canned.clock', 'canned'],
+    [intent('factual_question'), 'canned.google', 'canned'],
+    [intent('book_flight'), 'canned.task', 'canned'],
+  ] as const)('%j → %s', (signals, rule, source) => {
+    const decision = policy.decide(input(signals, { candidates }));
+    expect(decision).toMatchObject({ rule, source, fallback: false });
+    expect(decision.text.length).toBeGreaterThan(0);
   });
 
-  it('ends with a rule that matches anything', () => {
-    expect(RULES[RULES.length - 1].when(input({}, {}, ['nlu:sentiment']))).toBe(true);
+  it('says the weather is boring, with the persona', () => {
+    expect(templates.keys()).toContain('transactional.weather');
+    const decision = policy.decide(input(intent('weather')));
+    expect(decision.text).toMatch(/weather|window/i);
   });
 
-  it.each(['positive', 'negative'])('mirrors a confident %s sentiment with a canned mood reply', (label) => {
-    expect(decide(input({ sentiment: { label, score: 0.9 } }))).toEqual({
-      rule: 'mood.sentiment',
-      source: 'canned',
-      templateKey: `mood.${label}`,
-      fallback: false,
+  it('fills the clock slots', () => {
+    expect(policy.decide(input(intent('time'))).text).toMatch(/9:41 AM|Friday|May 1/);
+  });
+
+  it('uses the personal variant of a social line when the name is known', () => {
+    expect(policy.decide(input(intent('love_declaration'))).text).toContain('Sam');
+    const anonymous = input(intent('love_declaration'), {
+      realize: (key) => templates.realize(key, {}, new Set(), 'seed'),
     });
+    expect(policy.decide(anonymous).text).not.toContain('{name}');
   });
 
-  it('puts a confident polar mood before a good retrieval match', () => {
-    expect(decide(input({ sentiment: { label: 'negative', score: 0.9 } }, retrieval(1))).rule).toBe('mood.sentiment');
-  });
-
-  it('answers a confident neutral sentiment with the neutral mood when nothing better came', () => {
-    expect(decide(input({ sentiment: { label: 'neutral', score: 1 } }))).toEqual({
-      rule: 'mood.neutral',
-      source: 'canned',
-      templateKey: 'mood.neutral',
-      fallback: false,
-    });
-  });
-
-  it('prefers a good retrieval match over a neutral mood', () => {
-    expect(decide(input({ sentiment: { label: 'neutral', score: 1 } }, retrieval(0.8, 'Hi! How are you?')))).toEqual({
-      rule: 'retrieval.match',
+  it('goes generative for small talk, a long context or low confidence, else retrieval', () => {
+    for (const signals of [intent('small_talk'), intent('book_flight', 0.2), {}]) {
+      expect(policy.decide(input(signals, { candidates }))).toMatchObject({
+        rule: 'generative.context',
+        source: 'generative',
+        generator: 'llm',
+      });
+    }
+    expect(policy.decide(input(intent('book_flight'), { candidates, turnCount: 5 }))).toMatchObject({ rule: 'canned.task' });
+    expect(policy.decide(input(intent('small_talk'), { candidates: { retrieval: candidates.retrieval } }))).toMatchObject({
+      rule: 'generative.context',
       source: 'retrieval',
-      text: 'Hi! How are you?',
-      fallback: false,
     });
   });
 
-  it('uses a retrieval match when no sentiment arrived, from MIN_RETRIEVAL_SCORE up', () => {
-    expect(decide(input({}, retrieval(MIN_RETRIEVAL_SCORE))).rule).toBe('retrieval.match');
-    expect(decide(input({}, retrieval(MIN_RETRIEVAL_SCORE - 0.001)))).toEqual(FALLBACK);
+  it('skips a candidate below its threshold or rejected by the safety screen, and says why', () => {
+    const unsafe = { llm: { text: 'Oh shit, that is hilarious', score: 0.6 }, retrieval: { text: 'ok', score: 0.1 } };
+    const decision = policy.decide(input(intent('small_talk'), { candidates: unsafe }));
+    expect(decision.rejected).toEqual({ llm: 'profanity' });
+    expect(decision.source).not.toBe('generative');
+    const echo = policy.decide(input(intent('small_talk'), { candidates: { llm: { text: 'Hello there!', score: 0.6 } } }, 'hello there'));
+    expect(echo.rejected).toEqual({ llm: 'echo' });
   });
 
-  it('ignores a retrieval match with empty text', () => {
-    expect(decide(input({}, retrieval(0.9, '')))).toEqual(FALLBACK);
-    expect(decide(input({ sentiment: { label: 'neutral', score: 0.7 } }, retrieval(0.9, ''))).rule).toBe('mood.neutral');
-  });
-
-  it('ignores candidates of other generators', () => {
-    expect(decide(input({}, { echo: { text: 'echo', score: 1 } }))).toEqual(FALLBACK);
-  });
-
-  it('acts on a sentiment score of exactly MIN_CONFIDENCE', () => {
-    expect(MIN_CONFIDENCE).toBe(0.5);
-    expect(decide(input({ sentiment: { label: 'negative', score: MIN_CONFIDENCE } })).templateKey).toBe('mood.negative');
-    expect(decide(input({ sentiment: { label: 'neutral', score: MIN_CONFIDENCE } })).templateKey).toBe('mood.neutral');
-  });
-
-  it.each(['positive', 'negative', 'neutral'])('falls back on a %s sentiment below MIN_CONFIDENCE', (label) => {
-    expect(decide(input({ sentiment: { label, score: 0.4999 } }))).toEqual(FALLBACK);
-  });
-
-  it('falls back when the sentiment task did not answer', () => {
-    expect(decide(input({}, {}, ['nlu:sentiment']))).toEqual(FALLBACK);
-  });
-
-  it('ignores confident labels of other tasks', () => {
-    expect(decide(input({ intent: { label: 'greeting', score: 0.99 } }))).toEqual(FALLBACK);
-  });
-
-  it('fires the first matching rule, in list order', () => {
-    const seen: string[] = [];
-    const rule = (name: string, matches: boolean) => ({
-      name,
-      why: 'test',
-      when: () => {
-        seen.push(name);
-        return matches;
-      },
-      decide: () => ({ source: 'canned' as const, templateKey: name, fallback: false }),
+  it('mirrors a confident mood when no candidate is usable', () => {
+    expect(policy.decide(input({ ...intent('small_talk'), sentiment: { label: 'negative', score: 0.9 } }))).toMatchObject({
+      rule: 'canned.mood',
+      source: 'canned',
     });
-    const decision = decide(input({}), [rule('a', false), rule('b', true), rule('c', true)]);
-    expect(decision).toEqual({ rule: 'b', source: 'canned', templateKey: 'b', fallback: false });
-    expect(seen).toEqual(['a', 'b']);
   });
 
-  it('throws when a custom rule list has no catch-all', () => {
-    const noCatchAll = RULES.filter((r) => r.name !== 'fallback.no_signal');
-    expect(() => decide(input({}), noCatchAll)).toThrow('the policy has no catch-all rule');
-    expect(() => decide(input({}), [])).toThrow('the policy has no catch-all rule');
-    // ...but a list whose rules match still works.
-    expect(decide(input({ sentiment: { label: 'positive', score: 1 } }), noCatchAll).templateKey).toBe('mood.positive');
+  it('falls back with the context when nothing arrived, and always answers', () => {
+    const withMention = input({}, { realize: (key) => templates.realize(key, { mention: 'pizza' }, new Set(), 's') });
+    const decision = policy.decide(withMention);
+    expect(decision).toMatchObject({ rule: 'fallback.context', source: 'fallback', fallback: true });
+    expect(decision.text).toContain('pizza');
+    expect(policy.decide(input({}, { realize: (key) => templates.realize(key, {}, new Set(), 's') }))).toMatchObject({
+      rule: 'fallback.context',
+      source: 'fallback',
+    });
+  });
+
+  it('treats a task intent outside every named group through the "*" group, and oos as low confidence', () => {
+    expect(policy.decide(input(intent('pay_bill')))).toMatchObject({ rule: 'canned.task' });
+    expect(policy.decide(input(intent('oos', 0.99), { candidates }))).toMatchObject({ rule: 'generative.context' });
+  });
+
+  it('refuses a policy whose last rule is not an unconditional fallback, or that names an unknown group', () => {
+    const file = policyFileSchema.parse(JSON.parse(JSON.stringify(policy.file)));
+    expect(() => new ResponsePolicy({ ...file, rules: file.rules.slice(0, -1) })).toThrow(/last rule/);
+    const badGroup = { ...file, rules: [{ ...file.rules[0], when: { intentIn: 'nope' } }, ...file.rules.slice(1)] };
+    expect(() => new ResponsePolicy(badGroup)).toThrow(/no intent group nope/);
   });
 });

@@ -1,76 +1,196 @@
-/** What the policy sees when a merge closes. */
-export interface PolicyInput {
-  messageId: string;
-  text: string;
-  /** Best label per NLU task that answered in time. */
-  nlu: Record<string, { label: string; score: number }>;
-  /** Reply candidates per generator that answered in time. */
-  candidates: Record<string, { text: string; score: number }>;
-  missed: string[];
-}
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from '@app/contracts';
+import type { Signals } from '@app/dialogue-state';
+import type { Realized } from './reply-templates';
 
 export type ReplySource = 'canned' | 'retrieval' | 'generative' | 'fallback';
 
+type Condition = {
+  toxic?: boolean;
+  intentIn?: string;
+  sentiment?: string[];
+  minTurns?: number;
+  lowConfidence?: boolean;
+  any?: Condition[];
+  all?: Condition[];
+};
+
+const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z
+    .object({
+      toxic: z.boolean().optional(),
+      intentIn: z.string().optional(),
+      sentiment: z.array(z.string()).optional(),
+      minTurns: z.number().int().min(0).optional(),
+      lowConfidence: z.boolean().optional(),
+      any: z.array(conditionSchema).optional(),
+      all: z.array(conditionSchema).optional(),
+    })
+    .strict(),
+);
+
+const ruleSchema = z.object({
+  name: z.string().regex(/^[a-z_]+\.[a-z_.]+$/),
+  why: z.string().min(1),
+  when: conditionSchema,
+  then: z.union([
+    z.object({ canned: z.array(z.string()).min(1) }).strict(),
+    z.object({ generators: z.array(z.string()).min(1) }).strict(),
+    z.object({ fallback: z.array(z.string()).min(1) }).strict(),
+  ]),
+});
+
+export const policyFileSchema = z.object({
+  $comment: z.string().optional(),
+  thresholds: z.object({
+    intent: z.number().min(0).max(1),
+    sentiment: z.number().min(0).max(1),
+    toxic: z.number().min(0).max(1),
+    lowConfidence: z.number().min(0).max(1),
+    longContextTurns: z.number().int().min(1),
+    candidates: z.record(z.string(), z.number().min(0).max(1)),
+  }),
+  generatorSources: z.record(z.string(), z.enum(['retrieval', 'generative'])),
+  intentGroups: z.record(z.string(), z.array(z.string())),
+  rules: z.array(ruleSchema).min(1),
+});
+
+export type PolicyFile = z.infer<typeof policyFileSchema>;
+export type Rule = PolicyFile['rules'][number];
+
+/** What the policy sees when a merge closes. */
+export interface PolicyInput {
+  signals: Signals;
+  /** Turns before this message. */
+  turnCount: number;
+  /** Candidates that arrived in time with status OK, by generator. */
+  candidates: Record<string, { text: string; score: number }>;
+  /** The line for a template key with its slots filled, or undefined when it has none that fits. */
+  realize: (key: string) => Realized | undefined;
+  /** Why a reply must not be sent, or undefined when it may. */
+  screen: (text: string) => string | undefined;
+}
+
 export interface PolicyDecision {
-  /** The rule that fired, recorded in the outcome. */
+  /** The rule that fired: the reply's `reason`, recorded in the outcome. */
   rule: string;
   source: ReplySource;
-  /** Template key for canned and fallback replies. */
-  templateKey?: string;
-  /** The generator's text for retrieval and generative replies. */
-  text?: string;
+  text: string;
   fallback: boolean;
+  /** The canned line's id (key#index), for variety. */
+  lineId?: string;
+  /** The generator whose candidate was chosen. */
+  generator?: string;
+  /** Candidates the safety screen rejected, with why. */
+  rejected: Record<string, string>;
 }
-
-interface Rule {
-  name: string;
-  /** Why the rule is where it is in the order. */
-  why: string;
-  when: (input: PolicyInput) => boolean;
-  decide: (input: PolicyInput) => Omit<PolicyDecision, 'rule'>;
-}
-
-/** Below this, a label is a guess and the policy does not act on it. */
-export const MIN_CONFIDENCE = 0.5;
-/** A retrieved reply needs at least this share of a perfect lexical match. */
-export const MIN_RETRIEVAL_SCORE = 0.5;
-
-const confidentMood = ({ nlu }: PolicyInput) => nlu.sentiment !== undefined && nlu.sentiment.score >= MIN_CONFIDENCE;
 
 /**
- * The response policy, first match wins. Dialogue state, intents and more generators extend this
- * list; the last rule always matches, so every message gets an answer.
+ * The response policy: rules as data (data/policy.json), first match wins. A rule matches when its
+ * condition holds and its action can produce a reply (a template line that fits, or a candidate
+ * that is in time, good enough and safe); the last rule must always be able to.
  */
-export const RULES: Rule[] = [
-  {
-    name: 'mood.sentiment',
-    why: 'mirror a confident positive or negative mood: users feel heard before anything else',
-    when: (input) => confidentMood(input) && input.nlu.sentiment.label !== 'neutral',
-    decide: ({ nlu }) => ({ source: 'canned', templateKey: `mood.${nlu.sentiment.label}`, fallback: false }),
-  },
-  {
-    name: 'retrieval.match',
-    why: 'a close match in the response bank is more specific than a generic prompt',
-    when: ({ candidates }) => (candidates.retrieval?.score ?? 0) >= MIN_RETRIEVAL_SCORE && candidates.retrieval.text.length > 0,
-    decide: ({ candidates }) => ({ source: 'retrieval', text: candidates.retrieval.text, fallback: false }),
-  },
-  {
-    name: 'mood.neutral',
-    why: 'a neutral message with nothing better: keep the user talking',
-    when: confidentMood,
-    decide: ({ nlu }) => ({ source: 'canned', templateKey: `mood.${nlu.sentiment.label}`, fallback: false }),
-  },
-  {
-    name: 'fallback.no_signal',
-    why: 'nothing usable arrived in time: a short prompt that fits any context',
-    when: () => true,
-    decide: () => ({ source: 'fallback', templateKey: 'fallback.no_signal', fallback: true }),
-  },
-];
+export class ResponsePolicy {
+  private readonly grouped = new Map<string, Set<string>>();
+  private readonly named = new Set<string>();
 
-export function decide(input: PolicyInput, rules: Rule[] = RULES): PolicyDecision {
-  for (const rule of rules) {
-    if (rule.when(input)) return { rule: rule.name, ...rule.decide(input) };
+  constructor(readonly file: PolicyFile) {
+    for (const [group, intents] of Object.entries(file.intentGroups)) {
+      this.grouped.set(group, new Set(intents));
+      if (!intents.includes('*')) intents.forEach((intent) => this.named.add(intent));
+    }
+    const check = (condition: Condition) => {
+      if (condition.intentIn && !this.grouped.has(condition.intentIn)) throw new Error(`policy: no intent group ${condition.intentIn}`);
+      [...(condition.any ?? []), ...(condition.all ?? [])].forEach(check);
+    };
+    file.rules.forEach((rule) => check(rule.when));
+    const last = file.rules[file.rules.length - 1];
+    if (!('fallback' in last.then) || Object.keys(last.when).length > 0)
+      throw new Error('policy: the last rule must be an unconditional fallback');
   }
-  throw new Error('the policy has no catch-all rule');
+
+  static load(path = join(repoRoot(), 'apps', 'selector', 'data', 'policy.json')): ResponsePolicy {
+    return new ResponsePolicy(policyFileSchema.parse(JSON.parse(readFileSync(path, 'utf8'))));
+  }
+
+  decide(input: PolicyInput): PolicyDecision {
+    const rejected: Record<string, string> = {};
+    for (const rule of this.file.rules) {
+      if (!this.holds(rule.when, input)) continue;
+      const decision = this.act(rule, input, rejected);
+      if (decision) return decision;
+    }
+    // The last rule's keys exist but none of their lines fit (a broken template file): say something anyway.
+    return { rule: 'fallback.none', source: 'fallback', text: "I'm listening. Go on.", fallback: true, rejected };
+  }
+
+  /** The intent, when the model is confident enough to act on it. */
+  confidentIntent(signals: Signals): string | undefined {
+    const intent = signals.intent;
+    return intent && intent.score >= this.file.thresholds.intent && intent.label !== 'oos' ? intent.label : undefined;
+  }
+
+  private holds(condition: Condition, input: PolicyInput): boolean {
+    const { thresholds } = this.file;
+    const { signals } = input;
+    if (condition.toxic !== undefined && condition.toxic !== (signals.toxicity ?? 0) >= thresholds.toxic) return false;
+    if (condition.intentIn !== undefined) {
+      const intent = this.confidentIntent(signals) ?? (signals.intent?.label === 'oos' ? 'oos' : undefined);
+      if (!intent || !this.inGroup(intent, condition.intentIn)) return false;
+    }
+    if (condition.sentiment !== undefined) {
+      const sentiment = signals.sentiment;
+      if (!sentiment || sentiment.score < thresholds.sentiment || !condition.sentiment.includes(sentiment.label)) return false;
+    }
+    if (condition.minTurns !== undefined && input.turnCount < condition.minTurns) return false;
+    if (condition.lowConfidence !== undefined) {
+      const low = !signals.intent || signals.intent.score < thresholds.lowConfidence || signals.intent.label === 'oos';
+      if (condition.lowConfidence !== low) return false;
+    }
+    if (condition.any && !condition.any.some((c) => this.holds(c, input))) return false;
+    if (condition.all && !condition.all.every((c) => this.holds(c, input))) return false;
+    return true;
+  }
+
+  /** "*" in a group: any intent no other group names (oos excepted). */
+  private inGroup(intent: string, group: string): boolean {
+    const members = this.grouped.get(group)!;
+    return members.has(intent) || (members.has('*') && intent !== 'oos' && !this.named.has(intent));
+  }
+
+  private act(rule: Rule, input: PolicyInput, rejected: Record<string, string>): PolicyDecision | undefined {
+    const then = rule.then;
+    if ('generators' in then) {
+      for (const generator of then.generators) {
+        const candidate = input.candidates[generator];
+        if (!candidate || candidate.score < (this.file.thresholds.candidates[generator] ?? 0)) continue;
+        const why = rejected[generator] ?? input.screen(candidate.text);
+        if (why) {
+          rejected[generator] = why;
+          continue;
+        }
+        const source = this.file.generatorSources[generator] ?? 'retrieval';
+        return { rule: rule.name, source, text: candidate.text, fallback: false, generator, rejected };
+      }
+      return undefined;
+    }
+    const keys = 'canned' in then ? then.canned : then.fallback;
+    for (const key of keys) {
+      const line = input.realize(this.fill(key, input.signals));
+      if (!line) continue;
+      const fallback = 'fallback' in then;
+      return { rule: rule.name, source: fallback ? 'fallback' : 'canned', text: line.text, lineId: line.lineId, fallback, rejected };
+    }
+    return undefined;
+  }
+
+  /** intent.{intent} → intent.greeting; {sentiment} and {emotion} likewise. */
+  private fill(key: string, signals: Signals): string {
+    return key
+      .replace('{intent}', signals.intent?.label ?? '')
+      .replace('{sentiment}', signals.sentiment?.label ?? '')
+      .replace('{emotion}', signals.ekman?.label ?? '');
+  }
 }

@@ -1,0 +1,99 @@
+/** Where a contributor's breaker is. */
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+export interface CircuitBreakerOptions {
+  /** A contributor whose p95 answer time is above this is not waited for. */
+  budgetMs: number;
+  /** Answer times kept per contributor. */
+  window: number;
+  /** Answers needed before the breaker may open. */
+  minSamples: number;
+  /** How long an open breaker stays open before one message probes the contributor again. */
+  cooldownMs: number;
+  now?: () => number;
+}
+
+interface Breaker {
+  samples: number[];
+  state: BreakerState;
+  reopenAtMs: number;
+  /** The message that is probing a half-open breaker. */
+  probe?: string;
+}
+
+/**
+ * Adaptive switching between models by their answer time. Each contributor's recent answer times
+ * (acceptance → arrival; a miss counts as infinitely slow) are kept; when their p95 exceeds the
+ * budget the breaker opens and merges stop waiting for it (its answers are still used when they
+ * come in time). After a cooldown one message waits for it again: on time closes the breaker, late
+ * opens it for another cooldown.
+ */
+export class CircuitBreakers {
+  private readonly breakers = new Map<string, Breaker>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: CircuitBreakerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Whether a new merge (for messageId) should wait for this contributor. */
+  shouldWait(contributor: string, messageId: string): boolean {
+    const breaker = this.get(contributor);
+    if (breaker.state === 'closed') return true;
+    if (breaker.state === 'open' && this.now() >= breaker.reopenAtMs) {
+      breaker.state = 'half_open';
+      breaker.probe = messageId;
+      return true;
+    }
+    return breaker.state === 'half_open' && breaker.probe === messageId;
+  }
+
+  /** An answer time, or Infinity for a miss, of a contributor the merge waited for. */
+  record(contributor: string, messageId: string, latencyMs: number): void {
+    const breaker = this.get(contributor);
+    if (breaker.state === 'half_open') {
+      if (breaker.probe !== messageId) return;
+      breaker.probe = undefined;
+      if (latencyMs <= this.options.budgetMs) {
+        breaker.state = 'closed';
+        breaker.samples = [latencyMs];
+      } else {
+        this.open(breaker);
+      }
+      return;
+    }
+    if (breaker.state === 'open') return;
+    breaker.samples.push(latencyMs);
+    if (breaker.samples.length > this.options.window) breaker.samples.shift();
+    // p95 over a full window is above the budget when more than 5% of it is: counting the slow
+    // answers, not sorting a half-empty window, keeps one early miss from opening the breaker.
+    const slow = breaker.samples.filter((ms) => ms > this.options.budgetMs).length;
+    if (breaker.samples.length >= this.options.minSamples && slow > Math.floor(this.options.window * 0.05)) this.open(breaker);
+  }
+
+  p95(contributor: string): number {
+    const sorted = [...this.get(contributor).samples].sort((a, b) => a - b);
+    if (sorted.length === 0) return 0;
+    return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
+  }
+
+  state(contributor: string): BreakerState {
+    return this.get(contributor).state;
+  }
+
+  contributors(): string[] {
+    return [...this.breakers.keys()];
+  }
+
+  private open(breaker: Breaker): void {
+    breaker.state = 'open';
+    breaker.reopenAtMs = this.now() + this.options.cooldownMs;
+    breaker.samples = [];
+  }
+
+  private get(contributor: string): Breaker {
+    let breaker = this.breakers.get(contributor);
+    if (!breaker) this.breakers.set(contributor, (breaker = { samples: [], state: 'closed', reopenAtMs: 0 }));
+    return breaker;
+  }
+}

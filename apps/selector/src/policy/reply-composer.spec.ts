@@ -1,0 +1,94 @@
+import { create } from '@bufbuild/protobuf';
+import {
+  CandidateSchema,
+  EventMetaSchema,
+  LabelSchema,
+  NluSummarySchema,
+  ResultStatus,
+  SCHEMA_VERSION,
+  type ConversationState,
+  type NluSummary,
+} from '@app/contracts';
+import { ReplyComposer } from './reply-composer';
+import { ReplyTemplates } from './reply-templates';
+import { ResponsePolicy } from './response-policy';
+import { SafetyScreen } from './safety-screen';
+
+const composer = new ReplyComposer(ResponsePolicy.load(), ReplyTemplates.load(), new SafetyScreen(), { timeZone: 'UTC' });
+const meta = (messageId: string) =>
+  create(EventMetaSchema, { schemaVersion: SCHEMA_VERSION, messageId, conversationId: 'c1', userId: 'u1' });
+const nlu = (task: string, label: string, score = 0.9, spans: { name: string; text: string }[] = []): NluSummary =>
+  create(NluSummarySchema, {
+    task,
+    label,
+    score,
+    labels: spans.length ? spans.map((s) => create(LabelSchema, { ...s, score: 1 })) : [create(LabelSchema, { name: label, score })],
+  });
+
+describe('ReplyComposer', () => {
+  it('remembers a name, resolves a pronoun against an earlier entity, and keeps both in the state', () => {
+    let state: ConversationState | undefined;
+    const say = (id: string, text: string, results: NluSummary[]) => {
+      const turn = composer.compose({ meta: meta(id), text, state, nlu: results, candidates: [] }, new Date('2026-05-01T09:41:00Z'));
+      state = turn.state;
+      return turn;
+    };
+    say('m1', 'my name is sam', [nlu('intent', 'change_user_name')]);
+    expect(state!.userName).toBe('Sam');
+    say('m2', 'my sister Anna bought a guitar', [
+      nlu('intent', 'small_talk'),
+      nlu('entities', 'person', 1, [
+        { name: 'person', text: 'Anna' },
+        { name: 'thing', text: 'guitar' },
+      ]),
+    ]);
+    const third = say('m3', 'she plays it all day', [nlu('intent', 'small_talk'), nlu('entities', 'none', 1)]);
+    expect(third.resolvedText).toBe('Anna plays guitar all day');
+    expect(third.resolvedEntities.map((l) => [l.name, l.text])).toEqual([
+      ['she', 'Anna'],
+      ['it', 'guitar'],
+    ]);
+    expect(third.state.turns.at(-1)!.resolvedText).toBe('Anna plays guitar all day');
+    const greeting = say('m4', 'hello again', [nlu('intent', 'greeting')]);
+    expect(greeting.decision).toMatchObject({ rule: 'canned.social', source: 'canned' });
+    expect(greeting.decision.text).toContain('Sam');
+    const clock = say('m5', 'what time is it', [nlu('intent', 'time')]);
+    expect(clock.decision.text).toMatch(/9:41 AM|Friday|May 1/);
+  });
+
+  it('does not repeat a canned line within the recent turns', () => {
+    let state: ConversationState | undefined;
+    const lines = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const turn = composer.compose({
+        meta: meta(`w${i}`),
+        text: 'is it going to rain?',
+        state,
+        nlu: [nlu('intent', 'weather')],
+        candidates: [],
+      });
+      state = turn.state;
+      lines.add(turn.decision.text);
+    }
+    expect(lines.size).toBe(3);
+  });
+
+  it('lists every candidate with its status, the chosen one and the rejected one', () => {
+    const candidates = [
+      create(CandidateSchema, { generator: 'llm', text: 'That is some bullshit', score: 0.6, status: ResultStatus.OK, latencyMs: 700 }),
+      create(CandidateSchema, { generator: 'retrieval', text: 'what kind of music?', score: 0.7, status: ResultStatus.OK, latencyMs: 40 }),
+    ];
+    const turn = composer.compose({
+      meta: meta('c1'),
+      text: 'I like music',
+      state: undefined,
+      nlu: [nlu('intent', 'small_talk')],
+      candidates,
+    });
+    expect(turn.decision).toMatchObject({ source: 'retrieval', text: 'what kind of music?', rule: 'generative.context' });
+    expect(turn.candidateViews.map((v) => [v.generator, v.status, v.chosen, v.rejected])).toEqual([
+      ['llm', 'ok', false, 'profanity'],
+      ['retrieval', 'ok', true, ''],
+    ]);
+  });
+});

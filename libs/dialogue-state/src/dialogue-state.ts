@@ -1,0 +1,75 @@
+import { create } from '@bufbuild/protobuf';
+import { EngagementSchema, MentionSchema, type ConversationState, type EventMeta, type Mention } from '@app/contracts';
+import { appendTurn, type TurnInit } from './conversation-store';
+import type { Signals } from './signals';
+
+/** How much of a conversation the state keeps. */
+export interface StateLimits {
+  turns: number;
+  mentions: number;
+  topics: number;
+}
+
+export const DEFAULT_LIMITS: StateLimits = { turns: 8, mentions: 8, topics: 5 };
+
+/** Intents that are not a topic of conversation. */
+const NOT_TOPICS = new Set(['oos', 'yes', 'no', 'maybe', 'repeat', 'greeting', 'goodbye', 'thank_you']);
+
+/** Above this probability a message counts as toxic. */
+export const TOXIC_AT = 0.5;
+
+/** "my name is Sam", "call me Sam", "I'm Sam" (the last only where the entities task saw a person). */
+export function userNameIn(text: string, signals: Signals): string | undefined {
+  const stated = text.match(/\b(?:my name is|my name's|call me|i am called|i'm called|you can call me)\s+([A-Za-z][A-Za-z'-]{0,30})/i);
+  if (stated) return capitalize(stated[1]);
+  const introduced = text.match(/\b(?:[Ii] am|[Ii]'m|[Ii]m)\s+([A-Z][a-z'-]{1,30})\b/);
+  if (introduced && signals.entities.some((e) => e.kind === 'person' && e.text.split(/\s+/)[0] === introduced[1])) return introduced[1];
+  return undefined;
+}
+
+const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
+
+/** The mentions after this message: its entities first (most recent), then the older ones, deduplicated. */
+export function updateMentions(previous: Mention[], signals: Signals, turn: number, limit: number): Mention[] {
+  const fresh = signals.entities.map((e) => create(MentionSchema, { text: e.text, kind: e.kind, turn }));
+  const seen = new Set<string>();
+  return [...fresh, ...previous]
+    .filter((m) => {
+      const key = m.text.toLowerCase();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice(0, limit);
+}
+
+/**
+ * The conversation's state after one more exchange: the turn, the user's name if they gave it,
+ * the entities mentioned, recent topics and the engagement counters.
+ */
+export function nextState(
+  previous: ConversationState | undefined,
+  meta: EventMeta,
+  turn: TurnInit,
+  signals: Signals,
+  limits: StateLimits = DEFAULT_LIMITS,
+  now = Date.now(),
+): ConversationState {
+  const state = appendTurn(previous, meta, turn, limits.turns, now);
+  state.userName = userNameIn(turn.userText, signals) ?? previous?.userName ?? '';
+  state.mentions = updateMentions(previous?.mentions ?? [], signals, state.turnCount, limits.mentions);
+  const intent = signals.intent?.label;
+  const topics = previous?.topics ?? [];
+  state.topics = intent && !NOT_TOPICS.has(intent) ? [intent, ...topics.filter((t) => t !== intent)].slice(0, limits.topics) : [...topics];
+  const e = create(EngagementSchema, previous?.engagement ?? {});
+  if (intent === 'love_declaration') e.loveDeclarations++;
+  if (intent === 'compliment') e.compliments++;
+  if (intent === 'insult') e.insults++;
+  if ((signals.toxicity ?? 0) >= TOXIC_AT) e.toxicMessages++;
+  if (signals.dialogAct?.label === 'question' || /\?\s*$/.test(turn.userText)) e.questions++;
+  if (signals.sentiment?.label === 'positive') e.positiveMessages++;
+  if (signals.sentiment?.label === 'negative') e.negativeMessages++;
+  if (turn.replySource === 'fallback') e.fallbacks++;
+  state.engagement = e;
+  return state;
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { LocalStack, startLocalStack as StartLocalStack } from '../../scripts/local-stack';
+import { eventually, postJson } from '../support/http';
+import { stackInfo } from '../support/stack-info';
+
+/**
+ * A generator made slow by fault injection (FAULT_DELAY_MS, 2.5 s a batch) in a pipeline of its
+ * own: every reply still comes by the deadline + 50 ms, and once the generator's breaker opens the
+ * selector stops waiting for it, so replies come at once instead of at the deadline.
+ */
+describe('a slow generator', () => {
+  const shared = stackInfo();
+  let stack: LocalStack;
+  const deadlineMs = 1000;
+
+  beforeAll(async () => {
+    const { startLocalStack } = require('../../dist/scripts/local-stack.js') as { startLocalStack: typeof StartLocalStack };
+    stack = await startLocalStack({
+      dataDir: join(shared.dataDir, 'slow-generator'),
+      kafkaBrokers: shared.kafkaBrokers,
+      ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
+      nluTasks: [],
+      generators: ['retrieval'],
+      apps: ['selector', 'generator-worker', 'gateway'],
+      topicPrefix: `slow${process.pid}.`,
+      env: { FAULT_DELAY_MS: '2500', SELECTOR_BREAKER_COOLDOWN_MS: '600000' },
+    });
+  });
+  afterAll(() => stack?.stop());
+
+  it('never delays a reply past the deadline + 50 ms, and stops being waited for', async () => {
+    const elapsed: number[] = [];
+    const reasons: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const started = Date.now();
+      const res = await postJson(`${stack.gatewayUrl}/v1/messages`, {
+        conversationId: `c-${randomUUID()}`,
+        userId: 'u-slow',
+        text: 'tell me something nice',
+        deadlineMs,
+      });
+      elapsed.push(Date.now() - started);
+      expect(res.status).toBe(200);
+      reasons.push(res.body.reply.reason);
+    }
+    for (const ms of elapsed) expect(ms).toBeLessThanOrEqual(deadlineMs + 50);
+    // Answered by the selector, not by the gateway's own safety net.
+    expect(reasons.every((r) => r.startsWith('fallback.'))).toBe(true);
+    // The first replies wait until the deadline; after two misses in five the breaker is open.
+    expect(Math.min(...elapsed.slice(0, 2))).toBeGreaterThan(deadlineMs - 200);
+    expect(Math.max(...elapsed.slice(-2))).toBeLessThan(300);
+    const metrics = await eventually(async () => {
+      const text = await (await fetch(`${stack.url('selector')}/metrics`)).text();
+      return /^selector_breaker_open\{[^}]*contributor="gen:retrieval"[^}]*\} 1$/m.test(text) ? text : undefined;
+    });
+    expect(metrics).toContain('selector_contributor_p95_seconds');
+  });
+});
