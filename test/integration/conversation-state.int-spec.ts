@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { Topic, decodeEvent, type Candidate, type ConversationState } from '@app/contracts';
-import type { LocalStack, startLocalStack as StartLocalStack } from '../../scripts/local-stack';
+import type { LocalStack } from '../../scripts/local-stack';
 import { eventually, postJson } from '../support/http';
+import { sidePrefix, startSideStack } from '../support/side-stack';
 import { stackInfo } from '../support/stack-info';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -15,7 +15,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 describe('conversation state (chat.conversations)', () => {
   const shared = stackInfo();
-  const prefix = `state${process.pid}.`;
+  const prefix = sidePrefix('conversation-state');
   let stack: LocalStack;
   let consumer: Consumer;
   const kafka = new Kafka({ clientId: 'state-test', brokers: [shared.kafkaBrokers], logLevel: logLevel.NOTHING });
@@ -26,15 +26,10 @@ describe('conversation state (chat.conversations)', () => {
   const messages = new Map<string, KafkaMessage>();
 
   beforeAll(async () => {
-    const { startLocalStack } = require('../../dist/scripts/local-stack.js') as { startLocalStack: typeof StartLocalStack };
-    stack = await startLocalStack({
-      dataDir: join(shared.dataDir, 'conversation-state'),
-      kafkaBrokers: shared.kafkaBrokers,
-      ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
+    stack = await startSideStack('conversation-state', {
       nluTasks: [],
       generators: ['retrieval'],
       apps: ['selector', 'generator-worker', 'gateway'],
-      topicPrefix: prefix,
     });
     await producer.connect();
     consumer = kafka.consumer({ groupId: `state-test-${randomUUID()}` });

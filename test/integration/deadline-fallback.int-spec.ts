@@ -1,28 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import type { LocalStack, startLocalStack as StartLocalStack } from '../../scripts/local-stack';
+import type { LocalStack } from '../../scripts/local-stack';
 import { postJson } from '../support/http';
-import { stackInfo } from '../support/stack-info';
+import { startSideStack } from '../support/side-stack';
 
 /**
  * A second pipeline on the same broker (its own topic prefix) whose selector expects a sentiment
  * task that has no worker: every message must still be answered, by its deadline, with a fallback.
  */
 describe('a deadline with an expected task missing', () => {
-  const shared = stackInfo();
   let stack: LocalStack;
 
   beforeAll(async () => {
-    const { startLocalStack } = require('../../dist/scripts/local-stack.js') as { startLocalStack: typeof StartLocalStack };
-    stack = await startLocalStack({
-      dataDir: join(shared.dataDir, 'missing-task'),
-      kafkaBrokers: shared.kafkaBrokers,
-      ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
-      nluTasks: ['sentiment'],
-      generators: [],
-      apps: ['selector', 'gateway'],
-      topicPrefix: `missing${process.pid}.`,
-    });
+    stack = await startSideStack('missing-task', { nluTasks: ['sentiment'], generators: [], apps: ['selector', 'gateway'] });
   });
   afterAll(() => stack?.stop());
 

@@ -31,7 +31,9 @@ export default async function globalSetup(): Promise<void> {
     generators: GENERATORS,
     topicPrefix,
     // One llama.cpp thread: the LLM shares these cores with seven NLU workers and the broker.
-    env: { LOG_LEVEL: 'log', SINK_FLUSH_MS: '100', LLM_THREADS: '1' },
+    // Breakers never open here, so what a reply holds does not depend on how loaded the machine
+    // was a test earlier; slow-generator.int-spec.ts tests them in a stack of its own.
+    env: { LOG_LEVEL: 'log', SINK_FLUSH_MS: '100', LLM_THREADS: '1', SELECTOR_BREAKER_BUDGET: '10' },
     echo: process.env.STACK_ECHO === '1',
   });
   globalThis.__STACK__ = stack;

@@ -14,8 +14,11 @@ export const selectorConfigSchema = kafkaSchema
     SELECTOR_MARGIN_MS: z.coerce.number().int().min(0).max(5000).default(60),
     /** Turns of each conversation kept in its state (and so in chat.conversations for the generators). */
     SELECTOR_HISTORY_TURNS: z.coerce.number().int().min(1).max(100).default(8),
-    /** A contributor whose p95 answer time exceeds this stops being waited for (circuit breaker). */
-    SELECTOR_BREAKER_BUDGET_MS: z.coerce.number().int().min(1).max(60_000).default(800),
+    /**
+     * A contributor whose p95 answer time exceeds this share of each message's time (acceptance to
+     * the merge's close) stops being waited for (circuit breaker): 0.9 = "nearly missing its deadline".
+     */
+    SELECTOR_BREAKER_BUDGET: z.coerce.number().gt(0).max(10).default(0.9),
     /** How long an open breaker waits before one message probes the contributor again. */
     SELECTOR_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
     /** The zone of {time}, {date} and {weekday} in canned lines. */

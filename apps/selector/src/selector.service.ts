@@ -56,6 +56,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly expected: string[];
   private readonly conversations = new ConversationStore();
   private readonly breakers: CircuitBreakers;
+  private readonly marginMs: number;
   private readonly replies: Counter;
   private readonly redelivered: Counter;
   private readonly late: Counter;
@@ -79,8 +80,9 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       timeZone: config.SELECTOR_TIME_ZONE,
       limits: { turns: config.SELECTOR_HISTORY_TURNS, mentions: 8, topics: 5 },
     });
+    this.marginMs = config.SELECTOR_MARGIN_MS;
     this.breakers = new CircuitBreakers({
-      budgetMs: config.SELECTOR_BREAKER_BUDGET_MS,
+      budget: config.SELECTOR_BREAKER_BUDGET,
       window: 20,
       minSamples: 5,
       cooldownMs: config.SELECTOR_BREAKER_COOLDOWN_MS,
@@ -143,15 +145,12 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       },
     });
     new Gauge({
-      name: 'selector_contributor_p95_seconds',
-      help: 'p95 of recent answer times (acceptance to arrival) of the contributors merges wait for',
+      name: 'selector_contributor_p95_budget_share',
+      help: "p95 of recent answer times as a share of each message's time budget (above 1: misses; capped at 10)",
       labelNames: ['contributor'],
       registers: [registry],
       collect() {
-        for (const c of expected) {
-          const p95 = breakers.p95(c);
-          this.set({ contributor: c }, Number.isFinite(p95) ? p95 / 1000 : 3600);
-        }
+        for (const c of expected) this.set({ contributor: c }, Math.min(10, breakers.p95(c)));
       },
     });
     this.consumer = kafka.consumer({
@@ -227,11 +226,13 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     if (!context) return;
     const { message } = context;
     const meta = deriveMeta(message.meta!);
-    // Answer times feed the breakers: a contributor waited for and not in counts as a miss.
+    // Answer times feed the breakers, as shares of this message's time: a contributor waited for
+    // and not in (or in with nothing, skipped at its deadline) counts as a miss.
+    const allowedMs = Math.max(1, context.deadlineAtMs - this.marginMs - meta.acceptedAtMs);
     for (const contributor of context.waitedFor) {
       const arrived = merge.contributions.get(contributor);
-      const ok = arrived && !(arrived.result.kind === 'candidate' && arrived.result.result.status === ResultStatus.SKIPPED_DEADLINE);
-      this.breakers.record(contributor, merge.messageId, ok ? arrived.arrivedAtMs - meta.acceptedAtMs : Infinity);
+      const ok = arrived && arrived.result.result.status !== ResultStatus.SKIPPED_DEADLINE;
+      this.breakers.record(contributor, merge.messageId, ok ? (arrived.arrivedAtMs - meta.acceptedAtMs) / allowedMs : Infinity);
     }
     const nlu: NluSummary[] = [];
     const candidates: Candidate[] = [];

@@ -2,16 +2,16 @@ import { CircuitBreakers } from './circuit-breakers';
 
 describe('CircuitBreakers', () => {
   let now = 0;
-  const breakers = () => new CircuitBreakers({ budgetMs: 800, window: 10, minSamples: 5, cooldownMs: 30_000, now: () => now });
+  const breakers = () => new CircuitBreakers({ budget: 0.8, window: 10, minSamples: 5, cooldownMs: 30_000, now: () => now });
 
   beforeEach(() => (now = 0));
 
-  it('keeps waiting for a contributor that answers within the budget', () => {
+  it('keeps waiting for a contributor that answers within its share of the time budget', () => {
     const b = breakers();
-    for (let i = 0; i < 20; i++) b.record('gen:llm', `m${i}`, 300 + i);
+    for (let i = 0; i < 20; i++) b.record('gen:llm', `m${i}`, 0.3 + i / 100);
     expect(b.state('gen:llm')).toBe('closed');
     expect(b.shouldWait('gen:llm', 'next')).toBe(true);
-    expect(b.p95('gen:llm')).toBe(319);
+    expect(b.p95('gen:llm')).toBeCloseTo(0.49);
   });
 
   it('opens when the p95 exceeds the budget (misses count), then probes after the cooldown', () => {
@@ -26,26 +26,26 @@ describe('CircuitBreakers', () => {
     expect(b.state('gen:llm')).toBe('half_open');
     // Only the probe waits; others do not while it is out.
     expect(b.shouldWait('gen:llm', 'other')).toBe(false);
-    b.record('gen:llm', 'probe', 1_500);
+    b.record('gen:llm', 'probe', 1.5);
     expect(b.state('gen:llm')).toBe('open');
     now = 60_000;
     expect(b.shouldWait('gen:llm', 'probe2')).toBe(true);
-    b.record('gen:llm', 'probe2', 200);
+    b.record('gen:llm', 'probe2', 0.2);
     expect(b.state('gen:llm')).toBe('closed');
     expect(b.shouldWait('gen:llm', 'any')).toBe(true);
   });
 
   it('tolerates a rare slow answer: one in twenty does not open it, two do', () => {
-    const b = new CircuitBreakers({ budgetMs: 800, window: 20, minSamples: 5, cooldownMs: 1_000, now: () => now });
-    for (let i = 0; i < 20; i++) b.record('nlu:intent', `m${i}`, i === 2 ? Infinity : 50);
+    const b = new CircuitBreakers({ budget: 0.8, window: 20, minSamples: 5, cooldownMs: 1_000, now: () => now });
+    for (let i = 0; i < 20; i++) b.record('nlu:intent', `m${i}`, i === 2 ? Infinity : 0.05);
     expect(b.state('nlu:intent')).toBe('closed');
-    b.record('nlu:intent', 'm20', 900);
+    b.record('nlu:intent', 'm20', 0.9);
     expect(b.state('nlu:intent')).toBe('open');
   });
 
   it('keeps each contributor apart', () => {
     const b = breakers();
-    for (let i = 0; i < 5; i++) b.record('gen:llm', `m${i}`, 5_000);
+    for (let i = 0; i < 5; i++) b.record('gen:llm', `m${i}`, 5);
     expect(b.state('gen:llm')).toBe('open');
     expect(b.state('gen:retrieval')).toBe('closed');
     expect(b.contributors().sort()).toEqual(['gen:llm', 'gen:retrieval']);

@@ -2,8 +2,11 @@
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
 export interface CircuitBreakerOptions {
-  /** A contributor whose p95 answer time is above this is not waited for. */
-  budgetMs: number;
+  /**
+   * A contributor whose p95 answer time is above this share of each message's time budget
+   * (deadline − margin − acceptance) is not waited for; 1 = "misses its deadline".
+   */
+  budget: number;
   /** Answer times kept per contributor. */
   window: number;
   /** Answers needed before the breaker may open. */
@@ -23,8 +26,9 @@ interface Breaker {
 
 /**
  * Adaptive switching between models by their answer time. Each contributor's recent answer times
- * (acceptance → arrival; a miss counts as infinitely slow) are kept; when their p95 exceeds the
- * budget the breaker opens and merges stop waiting for it (its answers are still used when they
+ * are kept as shares of their message's time budget (acceptance → arrival over acceptance →
+ * close; a miss counts as infinitely slow), so messages with different deadlines compare; when
+ * their p95 exceeds the budget the breaker opens and merges stop waiting for it (its answers are still used when they
  * come in time). After a cooldown one message waits for it again: on time closes the breaker, late
  * opens it for another cooldown.
  */
@@ -48,26 +52,26 @@ export class CircuitBreakers {
     return breaker.state === 'half_open' && breaker.probe === messageId;
   }
 
-  /** An answer time, or Infinity for a miss, of a contributor the merge waited for. */
-  record(contributor: string, messageId: string, latencyMs: number): void {
+  /** An answer time as a share of its message's time budget (Infinity for a miss), of a contributor the merge waited for. */
+  record(contributor: string, messageId: string, share: number): void {
     const breaker = this.get(contributor);
     if (breaker.state === 'half_open') {
       if (breaker.probe !== messageId) return;
       breaker.probe = undefined;
-      if (latencyMs <= this.options.budgetMs) {
+      if (share <= this.options.budget) {
         breaker.state = 'closed';
-        breaker.samples = [latencyMs];
+        breaker.samples = [share];
       } else {
         this.open(breaker);
       }
       return;
     }
     if (breaker.state === 'open') return;
-    breaker.samples.push(latencyMs);
+    breaker.samples.push(share);
     if (breaker.samples.length > this.options.window) breaker.samples.shift();
     // p95 over a full window is above the budget when more than 5% of it is: counting the slow
     // answers, not sorting a half-empty window, keeps one early miss from opening the breaker.
-    const slow = breaker.samples.filter((ms) => ms > this.options.budgetMs).length;
+    const slow = breaker.samples.filter((sample) => sample > this.options.budget).length;
     if (breaker.samples.length >= this.options.minSamples && slow > Math.floor(this.options.window * 0.05)) this.open(breaker);
   }
 
