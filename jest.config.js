@@ -9,7 +9,12 @@ module.exports = {
       displayName: 'unit',
       rootDir: __dirname,
       testEnvironment: '<rootDir>/test/support/node-environment.js',
-      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/apps/**/*.spec.ts',
+        '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/scripts/**/*.spec.ts',
+        '<rootDir>/k8s/**/*.spec.ts',
+      ],
       moduleNameMapper,
       transform,
     },

@@ -54,8 +54,11 @@ export interface LocalStack {
   grpcAddress: string;
   sinkUrl: string;
   url(id: string): string;
-  /** Stops one app (SIGTERM, or SIGKILL with `kill`) and starts it again on the same port; resolves once it is ready. */
-  restart(id: string, options?: { kill?: boolean }): Promise<void>;
+  /**
+   * Stops one app (SIGTERM, or SIGKILL with `kill`), runs `whileStopped` (e.g. resetting its
+   * consumer group), and starts it again on the same port; resolves once it is ready.
+   */
+  restart(id: string, options?: { kill?: boolean; whileStopped?: () => Promise<void> }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -108,12 +111,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     await Promise.all(running.map((app) => waitReady(app, options.readyTimeoutMs ?? 90_000)));
     const find = (id: string) => running.find((app) => app.spec.id === id);
-    const restart = async (id: string, how: { kill?: boolean } = {}) => {
+    const restart = async (id: string, how: { kill?: boolean; whileStopped?: () => Promise<void> } = {}) => {
       const index = running.findIndex((app) => app.spec.id === id);
       if (index < 0) throw new Error(`no app ${id} in this stack`);
       const old = running[index];
       await stopProcess(old.process, how.kill ? 0 : undefined);
       old.log.end();
+      await how.whileStopped?.();
       running[index] = launch(root, old.spec, old.port, old.env, options);
       await waitReady(running[index], options.readyTimeoutMs ?? 90_000);
     };

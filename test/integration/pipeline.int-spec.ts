@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { chatClient, sendMessage, type SendMessageResponse } from '../support/chat-client';
+import { chatClient, sendMessage, type SendMessageResponse } from '../../scripts/chat/chat-client';
 import { eventually, getJson, postJson } from '../support/http';
 import { stackInfo } from '../support/stack-info';
 import { NLU_TASKS } from '../../libs/contracts/src/nlu-tasks';

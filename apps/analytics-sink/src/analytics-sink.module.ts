@@ -2,14 +2,15 @@ import { Module } from '@nestjs/common';
 import { AppConfigModule } from '@app/config';
 import { KafkaModule } from '@app/kafka';
 import { MetricsModule } from '@app/metrics';
-import { AnalyticsController } from './analytics.controller';
+import { AnalyticsController, DashboardController } from './analytics.controller';
 import { analyticsSinkConfigSchema } from './analytics-sink.config';
 import { ClickHouseStore } from './clickhouse.provider';
+import { EngagementSummaryReader } from './engagement-summary';
 import { SinkConsumerService } from './sink-consumer.service';
 
 @Module({
   imports: [AppConfigModule.forRoot(analyticsSinkConfigSchema), MetricsModule.forRoot('analytics-sink'), KafkaModule],
-  controllers: [AnalyticsController],
-  providers: [ClickHouseStore, SinkConsumerService],
+  controllers: [AnalyticsController, DashboardController],
+  providers: [ClickHouseStore, EngagementSummaryReader, SinkConsumerService],
 })
 export class AnalyticsSinkModule {}

@@ -1,12 +1,29 @@
-import { BadRequestException, Controller, Get, Param } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Param, Query } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { repoRoot } from '@app/contracts';
 import { ClickHouseStore } from './clickhouse.provider';
+import { EngagementSummaryReader } from './engagement-summary';
 
 const MESSAGE_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 /** Read side of the store: the sink owns ClickHouse, so reads go through it too. */
 @Controller('v1/analytics')
 export class AnalyticsController {
-  constructor(private readonly store: ClickHouseStore) {}
+  constructor(
+    private readonly store: ClickHouseStore,
+    private readonly engagement: EngagementSummaryReader,
+  ) {}
+
+  /** Engagement over the last `minutes` (default 60, at most a week), from the per-minute rollups. */
+  @Get('summary')
+  summary(@Query('minutes') minutes?: string) {
+    const window = minutes === undefined ? 60 : Number(minutes);
+    if (!Number.isInteger(window) || window < 1 || window > 10_080) {
+      throw new BadRequestException({ error: { code: 'invalid_minutes', message: 'minutes must be a whole number from 1 to 10080' } });
+    }
+    return this.engagement.summary(window);
+  }
 
   /** Everything stored for one message: the message, each task's result, candidates and the outcome. */
   @Get('messages/:messageId')
@@ -25,5 +42,26 @@ export class AnalyticsController {
       format: 'JSONEachRow',
     });
     return result.json<Record<string, unknown>>();
+  }
+}
+
+const DASHBOARD_HTML = readFileSync(join(repoRoot(), 'apps', 'analytics-sink', 'dashboard', 'index.html'), 'utf8');
+// chart.js's package exports hide its dist files from require.resolve; its main entry sits next to the UMD build.
+const CHART_JS = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+
+/** The live engagement dashboard: one page that polls /v1/analytics/summary and draws it with Chart.js. */
+@Controller('dashboard')
+export class DashboardController {
+  @Get()
+  @Header('content-type', 'text/html; charset=utf-8')
+  page(): string {
+    return DASHBOARD_HTML;
+  }
+
+  @Get('chart.js')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('cache-control', 'public, max-age=86400')
+  chartJs(): string {
+    return CHART_JS;
   }
 }

@@ -35,6 +35,13 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2],
       registers: [registry],
     });
+    const batchSize = new Histogram({
+      name: 'generator_batch_size',
+      help: 'Messages per generator call',
+      labelNames: ['generator'],
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers: [registry],
+    });
     const skipped = new Counter({
       name: 'generator_skipped_deadline_total',
       help: 'Messages skipped because their deadline had passed or came during generation',
@@ -70,7 +77,10 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
       },
       toEvent: (message, outcome) => this.candidate(message, outcome),
       onSkipped: (count) => skipped.inc(labels, count),
-      onBatch: (_size, ms) => latency.observe(labels, ms / 1000),
+      onBatch: (size, ms) => {
+        latency.observe(labels, ms / 1000);
+        batchSize.observe(labels, size);
+      },
     });
   }
 

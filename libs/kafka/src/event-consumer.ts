@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import {
   DeadLetterSchema,
   EnvelopeError,
@@ -81,6 +81,7 @@ export class EventConsumer {
   private readonly restore = new ChangelogRestore();
   private readonly admin?: Admin;
   private readonly restored?: Counter;
+  private readonly lag?: Gauge;
 
   constructor(
     kafka: Kafka,
@@ -118,6 +119,15 @@ export class EventConsumer {
         'topic',
         'reason',
       ]);
+      const existingLag = registry.getSingleMetric('kafka_consumer_lag') as Gauge | undefined;
+      this.lag =
+        existingLag ??
+        new Gauge({
+          name: 'kafka_consumer_lag',
+          help: 'Records behind the partition end, as of the last batch handled',
+          labelNames: ['group', 'topic', 'partition'],
+          registers: [registry],
+        });
       this.restored = counter(registry, 'kafka_changelog_restored_records_total', 'Changelog records read to restore state', [
         'group',
         'topic',
@@ -219,6 +229,7 @@ export class EventConsumer {
     if (!isRunning() || isStale()) return;
     if (events.length > 0) await this.options.handle(events, heartbeat);
     this.consumed?.inc({ group: this.options.groupId, topic }, batch.messages.length);
+    this.lag?.set({ group: this.options.groupId, topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
     const changelog = this.options.changelog;
     if (changelog && topic === changelog.topic && this.restore.isRestoring(batch.partition)) {
       this.restored?.inc({ group: this.options.groupId, topic }, batch.messages.length);

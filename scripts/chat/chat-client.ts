@@ -1,6 +1,6 @@
 import { credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { chatProtoPath } from '../../libs/contracts/src/repo-paths';
+import { chatProtoPath } from '@app/contracts';
 import { chatProtoLoaderOptions } from '../../apps/gateway/src/grpc-server.options';
 
 export interface SendMessageResponse {

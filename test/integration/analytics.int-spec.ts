@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { Topic } from '@app/contracts';
+import type { LocalStack } from '../../scripts/local-stack';
+import { eventually, getJson, postJson } from '../support/http';
+import { sidePrefix, startSideStack } from '../support/side-stack';
+import { stackInfo } from '../support/stack-info';
+
+const SUNK = [Topic.messages, Topic.nluResults, Topic.candidates, Topic.outcomes];
+
+describe('engagement summary (GET /v1/analytics/summary)', () => {
+  const stack = stackInfo();
+  const summary = async (minutes = 60) => (await getJson(`${stack.sinkUrl}/v1/analytics/summary?minutes=${minutes}`)).body;
+
+  it('counts messages, users, conversations and love declarations as they arrive', async () => {
+    const before = await summary();
+    const user = `u-${randomUUID()}`;
+    const conversationId = `c-${randomUUID()}`;
+    for (const text of ['I love you', 'hello there', 'I really love you, you know']) {
+      const res = await postJson(`${stack.gatewayUrl}/v1/messages`, { conversationId, userId: user, text, deadlineMs: 3000 });
+      expect(res.status).toBe(200);
+    }
+    const after = await eventually(async () => {
+      const s = await summary();
+      return s.messages >= before.messages + 3 && s.loveDeclarations >= before.loveDeclarations + 2 ? s : undefined;
+    });
+    expect(after.activeUsers).toBeGreaterThanOrEqual(before.activeUsers + 1);
+    expect(after.conversations).toBeGreaterThanOrEqual(before.conversations + 1);
+    expect(Object.keys(after.replySources).sort()).toEqual(['canned', 'fallback', 'generative', 'retrieval']);
+    const answered = Object.values(after.replySources as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(answered).toBeGreaterThanOrEqual(after.messages - 3); // the last replies may still be on their way to the sink
+    expect(after.intents.love_declaration).toBeGreaterThanOrEqual(2);
+    expect(after.latencyMs.reply.p95).toBeGreaterThanOrEqual(after.latencyMs.reply.p50);
+    expect(after.latencyMs['nlu:intent'].p50).toBeGreaterThan(0);
+    expect(after.series.length).toBeGreaterThan(0);
+    expect(after).toEqual(
+      expect.objectContaining({
+        returningUsers: expect.any(Number),
+        fallbackRate: expect.any(Number),
+        deadlineMisses: expect.any(Number),
+        turnsPerConversation: expect.any(Number),
+        emotions: expect.any(Object),
+      }),
+    );
+  });
+
+  it('refuses a bad window with a machine-readable code', async () => {
+    for (const minutes of ['0', '-5', 'abc', '99999']) {
+      const res = await getJson(`${stack.sinkUrl}/v1/analytics/summary?minutes=${minutes}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_minutes');
+    }
+  });
+});
+
+/**
+ * Exactly-once effect: a pipeline of its own sends N messages, then its sink is killed and its
+ * consumer group rewound to the start of every topic it reads, so every record is delivered (and
+ * inserted) again. Each table still holds exactly N rows per message, and the rollups count N.
+ */
+describe('the sink after a forced redelivery', () => {
+  const shared = stackInfo();
+  const prefix = sidePrefix('exactly-once');
+  let stack: LocalStack;
+  const kafka = new Kafka({ clientId: 'exactly-once-test', brokers: [shared.kafkaBrokers], logLevel: logLevel.NOTHING });
+
+  beforeAll(async () => {
+    stack = await startSideStack('exactly-once', {
+      nluTasks: ['sentiment'],
+      generators: ['retrieval'],
+      apps: ['analytics-sink', 'selector', 'nlu-worker', 'generator-worker', 'gateway'],
+      env: { SINK_FLUSH_MS: '100' },
+    });
+  });
+  afterAll(() => stack?.stop());
+
+  it('keeps exactly one row per message in every table, and counts each message once', async () => {
+    const N = 6;
+    const ids: string[] = [];
+    for (let i = 0; i < N; i++) {
+      const res = await postJson(`${stack.gatewayUrl}/v1/messages`, {
+        conversationId: `c-${randomUUID()}`,
+        userId: `u-${i}`,
+        text: `message number ${i}, what a day`,
+        deadlineMs: 3000,
+      });
+      expect(res.status).toBe(200);
+      ids.push(res.body.messageId);
+    }
+    const rowsOf = async (id: string) => (await getJson(`${stack.sinkUrl}/v1/analytics/messages/${id}`)).body;
+    const counts = async () => {
+      const all = await Promise.all(ids.map(rowsOf));
+      return ['messages', 'nluResults', 'candidates', 'outcomes'].map((table) => all.map((rows) => rows[table].length));
+    };
+    const once = ['messages', 'nluResults', 'candidates', 'outcomes'].map(() => ids.map(() => 1));
+    await eventually(async () => (JSON.stringify(await counts()) === JSON.stringify(once) ? true : undefined), 30_000);
+
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await stack.restart('analytics-sink', {
+        kill: true,
+        // The killed member leaves the group when its session times out; then the group can be rewound.
+        whileStopped: async () => {
+          await eventually(
+            async () => {
+              for (const topic of SUNK)
+                await admin.resetOffsets({ groupId: `${prefix}analytics-sink`, topic: `${prefix}${topic}`, earliest: true });
+              return true;
+            },
+            30_000,
+            500,
+          );
+        },
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    // A fresh process counts from zero: every row of the run was written again.
+    await eventually(async () => {
+      const text = await (await fetch(`${stack.sinkUrl}/metrics`)).text();
+      const written = [...text.matchAll(/^sink_rows_written_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+      return written >= 4 * N ? written : undefined;
+    }, 30_000);
+    expect(await counts()).toEqual(once);
+    const summary = (await getJson(`${stack.sinkUrl}/v1/analytics/summary?minutes=60`)).body;
+    expect(summary).toMatchObject({ messages: N, conversations: N, activeUsers: N });
+    expect(Object.values(summary.replySources as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(N);
+  });
+});
