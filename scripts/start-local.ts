@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     // GENERATORS=retrieval leaves the LLM out (it needs most of a small machine's CPU).
     generators: (env.GENERATORS ?? 'retrieval,llm').split(',').filter(Boolean),
     topicPrefix: env.TOPIC_PREFIX,
+    // This machine only: no sign-in unless asked for (GATEWAY_AUTH=api-key GATEWAY_API_KEYS=… npm start).
+    env: { GATEWAY_AUTH: env.GATEWAY_AUTH ?? 'off', ANALYTICS_AUTH: env.ANALYTICS_AUTH ?? 'off' },
     echo: env.STACK_QUIET !== '1',
   });
   const lines = [

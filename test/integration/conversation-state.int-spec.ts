@@ -22,7 +22,7 @@ describe('conversation state (chat.conversations)', () => {
   const producer = kafka.producer();
   const states: ConversationState[] = [];
   const candidates: Candidate[] = [];
-  const replies: string[] = [];
+  const replies: { messageId: string; text: string }[] = [];
   const messages = new Map<string, KafkaMessage>();
 
   beforeAll(async () => {
@@ -46,7 +46,10 @@ describe('conversation state (chat.conversations)', () => {
             candidates.push(decodeEvent(Topic.candidates, message.value));
             break;
           case Topic.replies:
-            replies.push(decodeEvent(Topic.replies, message.value).meta!.messageId);
+            {
+              const reply = decodeEvent(Topic.replies, message.value);
+              replies.push({ messageId: reply.meta!.messageId, text: reply.text });
+            }
             break;
           case Topic.messages:
             messages.set(decodeEvent(Topic.messages, message.value).meta!.messageId, message);
@@ -97,7 +100,7 @@ describe('conversation state (chat.conversations)', () => {
     expect(second.text).not.toBe(first.text);
   });
 
-  it('restores the state after the selector is killed, and does not answer a redelivered message again', async () => {
+  it('restores the state after the selector is killed, and does not decide a redelivered message again', async () => {
     await stack.restart('selector', { kill: true });
     ids.push(await send('Tell me something about you'));
     const state = await stateAfter(ids[3]);
@@ -116,6 +119,12 @@ describe('conversation state (chat.conversations)', () => {
     });
     expect(metrics).toMatch(/^selector_conversations(\{[^}]*\})? [1-9]/m);
     await pause(500);
-    expect(replies.filter((id) => id === ids[1])).toHaveLength(1);
+    // Not decided again: the same reply is sent once more (a retrying client would be waiting for it),
+    // and the conversation gets no new turn.
+    const sent = replies.filter((r) => r.messageId === ids[1]);
+    expect(sent).toHaveLength(2);
+    expect(sent[1].text).toBe(sent[0].text);
+    const latest = states.filter((s) => s.meta?.conversationId === conversationId).at(-1)!;
+    expect(latest.turnCount).toBe(4);
   });
 });

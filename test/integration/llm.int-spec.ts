@@ -51,6 +51,12 @@ describe('LLM generator', () => {
     expect(replied(reply).score).toBe(0);
   });
 
+  it('answers a message longer than its context allows (cut by policy, not an error)', async () => {
+    const long = 'Let me tell you about my day. '.repeat(70);
+    const [reply] = await llm.generate([{ text: long, deadlineAtMs: Date.now() + 60_000 }]);
+    expect(replied(reply).text.length).toBeGreaterThan(1);
+  });
+
   it('answers within the conversation it is given', async () => {
     const question = { text: 'What was the name of my dog again?', deadlineAtMs: Date.now() + 60_000 };
     const history = [

@@ -23,6 +23,16 @@ describe('NLU models (real weights, ONNX Runtime on CPU)', () => {
     }
   });
 
+  it('truncates a message longer than a model takes, by policy, instead of failing', async () => {
+    // 2,000 characters (the gateway's limit) is ~450 tokens, past the encoder's 128.
+    const long = 'I had such a long day at work and then the bus was late and it rained on me. '.repeat(26).slice(0, 2000);
+    for (const task of NLU_TASKS) {
+      const [prediction] = await models.get(task)!.predict([long, 'hi']);
+      expect(prediction.labels.length).toBeGreaterThan(0);
+      for (const label of prediction.labels) expect(Number.isFinite(label.score)).toBe(true);
+    }
+  });
+
   it('scores a batch exactly as it scores each text alone (padding does not leak)', async () => {
     const texts = [
       'hi',

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { LocalStack, startLocalStack as StartLocalStack } from '../../scripts/local-stack';
+import { OPEN_ACCESS } from './side-stack';
 import { STACK_INFO_FILE, type StackInfo } from './stack-info';
 
 declare global {
@@ -33,7 +34,8 @@ export default async function globalSetup(): Promise<void> {
     // One llama.cpp thread: the LLM shares these cores with seven NLU workers and the broker.
     // Breakers never open here, so what a reply holds does not depend on how loaded the machine
     // was a test earlier; slow-generator.int-spec.ts tests them in a stack of its own.
-    env: { LOG_LEVEL: 'log', SINK_FLUSH_MS: '100', LLM_THREADS: '1', SELECTOR_BREAKER_BUDGET: '10' },
+    // Sign-in and rate limits are tested in access.int-spec.ts, in a stack of its own.
+    env: { LOG_LEVEL: 'log', SINK_FLUSH_MS: '100', LLM_THREADS: '1', SELECTOR_BREAKER_BUDGET: '10', ...OPEN_ACCESS },
     echo: process.env.STACK_ECHO === '1',
   });
   globalThis.__STACK__ = stack;

@@ -19,8 +19,17 @@ export function startSideStack(
     ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
     topicPrefix: sidePrefix(name),
     ...options,
+    env: { ...OPEN_ACCESS, ...options.env },
   });
 }
+
+/** No sign-in and no practical rate limit: for tests about other things. */
+export const OPEN_ACCESS = {
+  GATEWAY_AUTH: 'off',
+  ANALYTICS_AUTH: 'off',
+  RATE_LIMIT_USER_PER_SECOND: '10000',
+  RATE_LIMIT_USER_BURST: '10000',
+};
 
 /** The topic prefix of a side stack, e.g. for a test that produces or consumes its topics directly. */
 export const sidePrefix = (name: string) => `${name.replace(/[^a-z0-9]/gi, '')}${process.pid}.`;

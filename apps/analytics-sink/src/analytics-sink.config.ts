@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpSchema, kafkaSchema, logSchema } from '@app/config';
+import { csv, httpSchema, kafkaSchema, logSchema } from '@app/config';
 
 export const analyticsSinkConfigSchema = kafkaSchema
   .extend(httpSchema(3300).shape)
@@ -19,6 +19,14 @@ export const analyticsSinkConfigSchema = kafkaSchema
     SINK_BATCH_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(5000),
     /** ...or when its oldest row has waited this long. */
     SINK_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+    /** The dashboard and the analytics API need a sign-in unless this is `off` (the local start command). */
+    ANALYTICS_AUTH: z.enum(['basic', 'off']).default('basic'),
+    /** `user:password` pairs, comma-separated (from a Secret in Kubernetes); passwords of 16+ characters. */
+    ANALYTICS_USERS: csv(''),
+  })
+  .refine((c) => c.ANALYTICS_AUTH === 'off' || c.ANALYTICS_USERS.length > 0, {
+    message: 'ANALYTICS_AUTH=basic needs ANALYTICS_USERS (user:password,...), or set ANALYTICS_AUTH=off',
+    path: ['ANALYTICS_USERS'],
   });
 
 export type AnalyticsSinkConfig = z.infer<typeof analyticsSinkConfigSchema>;

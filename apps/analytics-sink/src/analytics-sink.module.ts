@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { AppConfigModule } from '@app/config';
 import { KafkaModule } from '@app/kafka';
 import { MetricsModule } from '@app/metrics';
+import { AnalyticsAuthMiddleware } from './analytics-auth.middleware';
 import { AnalyticsController, DashboardController } from './analytics.controller';
 import { analyticsSinkConfigSchema } from './analytics-sink.config';
 import { ClickHouseStore } from './clickhouse.provider';
@@ -13,4 +14,8 @@ import { SinkConsumerService } from './sink-consumer.service';
   controllers: [AnalyticsController, DashboardController],
   providers: [ClickHouseStore, EngagementSummaryReader, SinkConsumerService],
 })
-export class AnalyticsSinkModule {}
+export class AnalyticsSinkModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AnalyticsAuthMiddleware).forRoutes(AnalyticsController, DashboardController);
+  }
+}

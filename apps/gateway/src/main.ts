@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { isUtf8 } from 'node:buffer';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { APP_CONFIG, loadConfig, nestLogLevels } from '@app/config';
@@ -14,7 +15,13 @@ export async function createGateway(): Promise<NestExpressApplication> {
     bodyParser: false,
     logger: nestLogLevels(config.LOG_LEVEL),
   });
-  app.useBodyParser('json', { limit: config.MAX_BODY_BYTES });
+  app.useBodyParser('json', {
+    limit: config.MAX_BODY_BYTES,
+    // body-parser would decode bad bytes as U+FFFD and carry on; a client sending them gets told.
+    verify: (_req: unknown, _res: unknown, buf: Buffer) => {
+      if (!isUtf8(buf)) throw new Error('the body is not valid UTF-8');
+    },
+  });
   app.use(bodyParserErrorHandler);
   app.useGlobalFilters(new ApiErrorFilter());
   app.enableShutdownHooks();

@@ -25,6 +25,8 @@ export const generatorWorkerConfigSchema = kafkaSchema
     LLM_THREADS: z.coerce.number().int().min(0).max(64).default(0),
     /** Generation stops this long before a message's deadline, so the candidate still reaches the selector. */
     LLM_DEADLINE_MARGIN_MS: z.coerce.number().int().min(0).max(5000).default(120),
+    /** User text past this many characters is cut before it reaches the LLM (its context is small). */
+    LLM_MAX_INPUT_CHARS: z.coerce.number().int().min(20).max(20_000).default(600),
   });
 
 export type GeneratorWorkerConfig = z.infer<typeof generatorWorkerConfigSchema>;

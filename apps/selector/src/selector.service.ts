@@ -15,8 +15,9 @@ import {
   type ChatMessage,
   type NluResult,
   type NluSummary,
+  type Turn,
 } from '@app/contracts';
-import { ConversationStore, hasAnswered } from '@app/dialogue-state';
+import { ConversationStore } from '@app/dialogue-state';
 import { CoPartitionedAssigner, EventProducer, KafkaRuntime, type AnyConsumedEvent, type EventConsumer } from '@app/kafka';
 import { METRICS_REGISTRY } from '@app/metrics';
 import { CircuitBreakers } from './merge/circuit-breakers';
@@ -38,6 +39,8 @@ interface MessageContext {
   waitedFor: string[];
   /** Expected contributors it does not wait for (their breaker is open). */
   skipped: string[];
+  /** Gateways that got the same message again while it was open (a client's retry): each gets the reply. */
+  alsoReplyTo: Set<string>;
 }
 
 /**
@@ -181,9 +184,16 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       case Topic.messages: {
         const message = consumed.event;
         const messageId = message.meta!.messageId;
-        if (this.merger.isKnown(messageId)) return;
-        if (hasAnswered(this.conversations.get(consumed.key), messageId)) {
+        // The same message id again: Kafka redelivering it, or a client retrying it (the gateway
+        // derives the id from the client's message id). Never answered twice; a retry gets the same reply.
+        const answered = this.conversations.get(consumed.key)?.turns.find((turn) => turn.messageId === messageId);
+        if (answered) {
           this.redelivered.inc();
+          this.replyAgain(message, answered, consumed);
+          return;
+        }
+        if (this.merger.isKnown(messageId)) {
+          if (message.replyTo) this.contexts.get(messageId)?.alsoReplyTo.add(message.replyTo);
           return;
         }
         const waitedFor = this.expected.filter((c) => this.breakers.shouldWait(c, messageId));
@@ -194,6 +204,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
           traceId: consumed.traceId,
           waitedFor,
           skipped: this.expected.filter((c) => !waitedFor.includes(c)),
+          alsoReplyTo: new Set(),
         });
         this.merger.start({ messageId, deadlineAtMs: consumed.deadlineAtMs, expected: waitedFor });
         return;
@@ -218,6 +229,35 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
 
   private contribute(contributor: string, messageId: string, deadlineAtMs: number, contribution: Contribution): void {
     if (this.merger.add(messageId, contributor, contribution, deadlineAtMs) === 'late') this.late.inc({ contributor });
+  }
+
+  /** Sends an answered message's reply again, to the gateway that now waits for it; nothing else changes. */
+  private replyAgain(message: ChatMessage, turn: Turn, consumed: AnyConsumedEvent): void {
+    if (!message.replyTo) return;
+    const meta = deriveMeta(message.meta!);
+    const published = this.producer
+      .send([
+        {
+          key: meta.conversationId,
+          deadlineAtMs: consumed.deadlineAtMs,
+          traceId: consumed.traceId,
+          topic: Topic.replies,
+          schema: ReplySchema,
+          value: {
+            meta,
+            text: turn.replyText,
+            source: turn.replySource,
+            reason: turn.replyReason,
+            fallback: turn.replySource === 'fallback',
+            latencyMs: Math.max(0, Date.now() - meta.acceptedAtMs),
+            replyTo: message.replyTo,
+            clientMessageId: message.clientMessageId,
+          },
+        },
+      ])
+      .catch((error: Error) => this.logger.error(`could not send the reply for ${meta.messageId} again: ${error.message}`))
+      .finally(() => this.publishing.delete(published));
+    this.publishing.add(published);
   }
 
   private answer(merge: ClosedMerge<Contribution>): void {
@@ -253,9 +293,10 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     this.replies.inc({ source: decision.source, rule: decision.rule });
     for (const [generator, reason] of Object.entries(decision.rejected)) this.rejected.inc({ generator, reason });
     this.latency.observe({ source: decision.source }, latencyMs / 1000);
+    const replyTo = new Set([message.replyTo, ...context.alsoReplyTo]);
     const published = this.producer
       .send([
-        {
+        ...[...replyTo].map((gateway) => ({
           ...common,
           topic: Topic.replies,
           schema: ReplySchema,
@@ -267,10 +308,10 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
             fallback: decision.fallback,
             latencyMs,
             nlu,
-            replyTo: message.replyTo,
+            replyTo: gateway,
             clientMessageId: message.clientMessageId,
           },
-        },
+        })),
         {
           ...common,
           topic: Topic.outcomes,

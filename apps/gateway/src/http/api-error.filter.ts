@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { InputError } from '../messages/message-input';
+import { UnauthorizedError } from '@app/access';
+import { RateLimitedError } from '../access/rate-limiter';
 import { OverloadedError } from '../messages/message-intake.service';
 
 interface ApiError {
@@ -38,6 +40,17 @@ function send(res: Response, error: ApiError): void {
 
 export function toApiError(exception: unknown): ApiError {
   if (exception instanceof InputError) return { status: exception.status, code: exception.code, message: exception.message };
+  if (exception instanceof UnauthorizedError) {
+    return { status: 401, code: 'unauthorized', message: exception.message, headers: { 'WWW-Authenticate': 'Bearer' } };
+  }
+  if (exception instanceof RateLimitedError) {
+    return {
+      status: 429,
+      code: 'rate_limited',
+      message: exception.message,
+      headers: { 'Retry-After': String(exception.retryAfterSeconds) },
+    };
+  }
   if (exception instanceof OverloadedError) {
     return { status: 503, code: 'overloaded', message: exception.message, headers: { 'Retry-After': String(exception.retryAfterSeconds) } };
   }
@@ -45,6 +58,7 @@ export function toApiError(exception: unknown): ApiError {
   const bodyError = exception as { type?: string; status?: number; message?: string };
   if (bodyError?.type === 'entity.too.large') return { status: 413, code: 'body_too_large', message: 'the request body is too large' };
   if (bodyError?.type === 'entity.parse.failed') return { status: 400, code: 'invalid_json', message: 'the body is not valid JSON' };
+  if (bodyError?.type === 'entity.verify.failed') return { status: 400, code: 'invalid_utf8', message: 'the body is not valid UTF-8' };
   if (bodyError?.type === 'encoding.unsupported' || bodyError?.type === 'charset.unsupported') {
     return { status: 415, code: 'unsupported_encoding', message: bodyError.message ?? 'unsupported encoding' };
   }

@@ -1,8 +1,11 @@
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamMethod, RpcException } from '@nestjs/microservices';
-import { status } from '@grpc/grpc-js';
+import { status, type Metadata } from '@grpc/grpc-js';
 import { Observable, Subject } from 'rxjs';
 import { APP_CONFIG } from '@app/config';
+import { UnauthorizedError } from '@app/access';
+import { GatewayAccess } from '../access/gateway-access.service';
+import { RateLimitedError } from '../access/rate-limiter';
 import type { GatewayConfig } from '../gateway.config';
 import { InputError, parseMessageInput } from './message-input';
 import { MessageIntakeService, OverloadedError, type MessageResult } from './message-intake.service';
@@ -31,13 +34,15 @@ interface SendMessageResponse {
 export class ChatGrpcController {
   constructor(
     private readonly intake: MessageIntakeService,
+    private readonly access: GatewayAccess,
     @Inject(APP_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   @GrpcMethod('ChatService', 'SendMessage')
-  async sendMessage(request: SendMessageRequest): Promise<SendMessageResponse> {
+  async sendMessage(request: SendMessageRequest, metadata: Metadata): Promise<SendMessageResponse> {
     try {
-      return toResponse(await this.intake.handle(this.parse(request), 'grpc'));
+      const key = this.access.authenticate(credential(metadata));
+      return toResponse(await this.intake.handle(this.admit(request, key), 'grpc'));
     } catch (error) {
       throw toRpcException(error);
     }
@@ -45,8 +50,16 @@ export class ChatGrpcController {
 
   /** One reply per message, in the order the messages came for each conversation. */
   @GrpcStreamMethod('ChatService', 'Converse')
-  converse(requests: Observable<SendMessageRequest>): Observable<SendMessageResponse> {
+  converse(requests: Observable<SendMessageRequest>, metadata: Metadata): Observable<SendMessageResponse> {
     const responses = new Subject<SendMessageResponse>();
+    let key: string | undefined;
+    try {
+      // The stream's key is checked once, when it opens.
+      key = this.access.authenticate(credential(metadata));
+    } catch (error) {
+      responses.error(toRpcException(error));
+      return responses.asObservable();
+    }
     const lastByConversation = new Map<string, Promise<void>>();
     const inFlight = new Set<Promise<void>>();
     let inputDone = false;
@@ -56,7 +69,7 @@ export class ChatGrpcController {
     requests.subscribe({
       next: (request) => {
         const previous = lastByConversation.get(request.conversationId) ?? Promise.resolve();
-        const answer = this.answer(request);
+        const answer = this.answer(request, key);
         const emitted = previous.then(async () => responses.next(await answer));
         lastByConversation.set(request.conversationId, emitted);
         inFlight.add(emitted);
@@ -76,11 +89,18 @@ export class ChatGrpcController {
   }
 
   /** A stream carries its errors in-band so one bad message does not end the conversation. */
-  private async answer(request: SendMessageRequest): Promise<SendMessageResponse> {
+  private async answer(request: SendMessageRequest, key: string | undefined): Promise<SendMessageResponse> {
     try {
-      return toResponse(await this.intake.handle(this.parse(request), 'grpc'));
+      return toResponse(await this.intake.handle(this.admit(request, key), 'grpc'));
     } catch (error) {
-      const code = error instanceof InputError ? error.code : error instanceof OverloadedError ? 'overloaded' : 'internal';
+      const code =
+        error instanceof InputError
+          ? error.code
+          : error instanceof OverloadedError
+            ? 'overloaded'
+            : error instanceof RateLimitedError
+              ? 'rate_limited'
+              : 'internal';
       return {
         messageId: '',
         conversationId: request.conversationId,
@@ -91,8 +111,11 @@ export class ChatGrpcController {
     }
   }
 
-  private parse(request: SendMessageRequest) {
-    return parseMessageInput(request, { maxTextChars: this.config.MAX_TEXT_CHARS, maxDeadlineMs: this.config.MAX_DEADLINE_MS });
+  /** Valid input within its user's and key's rate limits. */
+  private admit(request: SendMessageRequest, key: string | undefined) {
+    const input = parseMessageInput(request, { maxTextChars: this.config.MAX_TEXT_CHARS, maxDeadlineMs: this.config.MAX_DEADLINE_MS });
+    this.access.limit(input.userId, key);
+    return input;
   }
 }
 
@@ -107,7 +130,17 @@ function toResponse(result: MessageResult): SendMessageResponse {
   };
 }
 
+/** `authorization: Bearer <key>` or `x-api-key: <key>` metadata. */
+function credential(metadata: Metadata | undefined): string | undefined {
+  const value = metadata?.get('authorization')[0] ?? metadata?.get('x-api-key')[0];
+  return value === undefined ? undefined : String(value);
+}
+
 function toRpcException(error: unknown): RpcException {
+  if (error instanceof UnauthorizedError)
+    return new RpcException({ code: status.UNAUTHENTICATED, message: `unauthorized: ${error.message}` });
+  if (error instanceof RateLimitedError)
+    return new RpcException({ code: status.RESOURCE_EXHAUSTED, message: `rate_limited: ${error.message}` });
   if (error instanceof InputError) {
     return new RpcException({
       code: error.status === 413 ? status.OUT_OF_RANGE : status.INVALID_ARGUMENT,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { ChatMessageSchema, SCHEMA_VERSION, Topic } from '@app/contracts';
@@ -37,6 +37,8 @@ const GATEWAY_FALLBACK_TEXT = 'Sorry, I zoned out for a second there. What were 
 export class MessageIntakeService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(MessageIntakeService.name);
   readonly pending = new PendingReplies();
+  /** Recent results by message id, for clients that retry with the same clientMessageId. */
+  private readonly recent = new Map<string, { result: Promise<MessageResult>; expiresAtMs: number }>();
   private draining = false;
   private readonly accepted: Counter;
   private readonly replyLatency: Histogram;
@@ -61,11 +63,38 @@ export class MessageIntakeService implements BeforeApplicationShutdown {
     });
   }
 
-  async handle(input: MessageInput, channel: Channel): Promise<MessageResult> {
+  /**
+   * A message with a clientMessageId gets an id derived from it and the user, so a retry — to this
+   * gateway or another, before or after a crash — is the same message everywhere downstream: this
+   * gateway hands back the result it has (or is waiting for); the selector answers an id it already
+   * answered with the same reply and never twice.
+   */
+  handle(input: MessageInput, channel: Channel): Promise<MessageResult> {
+    if (!input.clientMessageId) return this.accept(randomUUID(), input, channel);
+    const messageId = idempotentMessageId(input.userId, input.clientMessageId);
+    const now = Date.now();
+    const known = this.recent.get(messageId);
+    if (known && known.expiresAtMs > now) return known.result;
+    const result = this.accept(messageId, input, channel);
+    this.remember(messageId, result, now);
+    return result;
+  }
+
+  private remember(messageId: string, result: Promise<MessageResult>, now: number): void {
+    // A failed attempt is not remembered: the retry tries again.
+    result.catch(() => this.recent.delete(messageId));
+    this.recent.set(messageId, { result, expiresAtMs: now + this.config.IDEMPOTENCY_TTL_MS });
+    // Oldest first in a Map: trim from the front.
+    for (const [id, entry] of this.recent) {
+      if (this.recent.size <= this.config.IDEMPOTENCY_MAX_ENTRIES && entry.expiresAtMs > now) break;
+      this.recent.delete(id);
+    }
+  }
+
+  private async accept(messageId: string, input: MessageInput, channel: Channel): Promise<MessageResult> {
     if (this.draining || this.pending.size >= this.config.MAX_PENDING_REPLIES) throw new OverloadedError(1);
     const acceptedAtMs = Date.now();
     const deadlineAtMs = acceptedAtMs + (input.deadlineMs ?? this.config.DEFAULT_DEADLINE_MS);
-    const messageId = randomUUID();
     const traceId = randomUUID().replaceAll('-', '');
     const waiting = this.pending.wait(messageId, deadlineAtMs + this.config.REPLY_GRACE_MS - acceptedAtMs);
     try {
@@ -125,4 +154,13 @@ export class MessageIntakeService implements BeforeApplicationShutdown {
       nlu: {},
     };
   }
+}
+
+/** A UUID (RFC 9562 version 8) from the user and their message id: the same pair, the same id. */
+export function idempotentMessageId(userId: string, clientMessageId: string): string {
+  const bytes = createHash('sha256').update(userId).update('\u0000').update(clientMessageId).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x80;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

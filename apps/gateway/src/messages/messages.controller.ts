@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
 import { APP_CONFIG } from '@app/config';
+import { GatewayAccess } from '../access/gateway-access.service';
 import type { GatewayConfig } from '../gateway.config';
 import { parseMessageInput } from './message-input';
 import { MessageIntakeService } from './message-intake.service';
@@ -9,13 +10,16 @@ import { toHttpNlu } from './nlu-view';
 export class MessagesController {
   constructor(
     private readonly intake: MessageIntakeService,
+    private readonly access: GatewayAccess,
     @Inject(APP_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   @Post()
   @HttpCode(200)
-  async send(@Body() body: unknown) {
+  async send(@Body() body: unknown, @Headers('authorization') authorization?: string, @Headers('x-api-key') apiKey?: string) {
+    const key = this.access.authenticate(authorization ?? apiKey);
     const input = parseMessageInput(body, { maxTextChars: this.config.MAX_TEXT_CHARS, maxDeadlineMs: this.config.MAX_DEADLINE_MS });
+    this.access.limit(input.userId, key);
     const result = await this.intake.handle(input, 'http');
     return {
       messageId: result.messageId,

@@ -16,6 +16,7 @@ type Settings = Pick<
   | 'LLM_GPU_LAYERS'
   | 'LLM_THREADS'
   | 'LLM_DEADLINE_MARGIN_MS'
+  | 'LLM_MAX_INPUT_CHARS'
 >;
 
 /** Every generator a worker can run, by the name GENERATOR selects. */
@@ -30,6 +31,7 @@ const GENERATORS: Record<GeneratorName, (settings: Settings, log: (line: string)
         gpuLayers: s.LLM_GPU_LAYERS,
         threads: s.LLM_THREADS,
         deadlineMarginMs: s.LLM_DEADLINE_MARGIN_MS,
+        maxInputChars: s.LLM_MAX_INPUT_CHARS,
       },
       log,
     ),
@@ -45,6 +47,7 @@ export const DEFAULT_SETTINGS: Settings = {
   LLM_GPU_LAYERS: 0,
   LLM_THREADS: 0,
   LLM_DEADLINE_MARGIN_MS: 120,
+  LLM_MAX_INPUT_CHARS: 600,
 };
 
 export function createGenerator(

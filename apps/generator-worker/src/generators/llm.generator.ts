@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ItemFailure } from '@app/kafka';
 import { ModelRepository, projectRoot, type Batching, type GgufLlmManifest } from '@app/models';
-import { guardUserText } from './persona-guard';
+import { clipForContext, guardUserText } from './persona-guard';
 import type { HistoryTurn } from '@app/dialogue-state';
 import type { GeneratedReply, ReplyGenerator, ReplyRequest } from './reply-generator';
 
@@ -23,6 +23,8 @@ export interface LlmSettings {
   gpuLayers: number;
   threads: number;
   deadlineMarginMs: number;
+  /** Longer user text is cut to this (each sequence's share of the context is small). */
+  maxInputChars: number;
 }
 
 /** Confidence of a reply the model ended itself, and of one cut at maxTokens or the deadline. */
@@ -92,7 +94,7 @@ export class LlmGenerator implements ReplyGenerator {
   private async reply(request: ReplyRequest, stopAtMs: number): Promise<GeneratedReply | ItemFailure | undefined> {
     const sequence = await this.acquire(stopAtMs);
     if (!sequence) return undefined;
-    const guarded = guardUserText(request.text);
+    const guarded = guardUserText(clipForContext(request.text, this.settings.maxInputChars));
     const history = this.chatHistory(request.history ?? []);
     const controller = new AbortController();
     const timer = Number.isFinite(stopAtMs) ? setTimeout(() => controller.abort(), Math.max(0, stopAtMs - Date.now())) : undefined;
@@ -145,8 +147,8 @@ export class LlmGenerator implements ReplyGenerator {
     return [
       { type: 'system', text: this.persona },
       ...turns.flatMap((turn): ChatHistory => [
-        { type: 'user', text: guardUserText(turn.user).text || '…' },
-        { type: 'model', response: [turn.bot] },
+        { type: 'user', text: guardUserText(clipForContext(turn.user, this.settings.maxInputChars / 2)).text || '…' },
+        { type: 'model', response: [clipForContext(turn.bot, this.settings.maxInputChars / 2)] },
       ]),
     ];
   }

@@ -84,6 +84,7 @@ export class ReplyComposer {
         emotion: signals.emotion?.label ?? '',
         resolvedText,
         templateKey: decision.lineId ?? '',
+        replyReason: decision.rule,
       },
       signals,
       this.options.limits ?? DEFAULT_LIMITS,
