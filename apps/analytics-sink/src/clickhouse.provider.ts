@@ -5,6 +5,7 @@ import { APP_CONFIG } from '@app/config';
 import { applyMigrations, createClickHouse, readMigrations } from '@app/clickhouse';
 import { repoRoot } from '@app/contracts';
 import { ReadinessService } from '@app/metrics';
+import { withBackoff } from '@app/runtime';
 import type { AnalyticsSinkConfig } from './analytics-sink.config';
 
 /** The one owner of the ClickHouse connection (and of the chdb directory when embedded). */
@@ -36,7 +37,9 @@ export class ClickHouseStore implements OnModuleInit, OnApplicationShutdown {
       database: this.database,
       variables: { ttl_days: this.config.CLICKHOUSE_TTL_DAYS },
     });
-    const applied = await applyMigrations(this.client, migrations, this.database);
+    const applied = await withBackoff('ClickHouse', () => applyMigrations(this.client, migrations, this.database), {
+      log: (line) => this.logger.warn(line),
+    });
     if (applied.length > 0) this.logger.log(`applied migrations ${applied.join(', ')}`);
     this.migrated = true;
   }

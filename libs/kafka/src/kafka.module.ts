@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { APP_CONFIG, type KafkaConfig } from '@app/config';
 import { TopicNames, topicSpecs } from '@app/contracts';
 import { METRICS_REGISTRY, ReadinessService } from '@app/metrics';
+import { withBackoff } from '@app/runtime';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import { EventProducer } from './event-producer';
 import { createKafkaClient } from './kafka-client.factory';
@@ -31,18 +32,25 @@ export class KafkaRuntime implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    const log = (line: string) => this.logger.warn(line);
     if (this.config.KAFKA_PROVISION_TOPICS) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      try {
-        const report = await ensureTopics(admin, this.names, topicSpecs());
-        if (report.created.length > 0) this.logger.log(`created topics: ${report.created.join(', ')}`);
-      } finally {
-        await admin.disconnect();
-      }
+      await withBackoff(
+        'Kafka',
+        async () => {
+          const admin = this.kafka.admin();
+          await admin.connect();
+          try {
+            const report = await ensureTopics(admin, this.names, topicSpecs());
+            if (report.created.length > 0) this.logger.log(`created topics: ${report.created.join(', ')}`);
+          } finally {
+            await admin.disconnect();
+          }
+        },
+        { log },
+      );
     }
     this.topicsReady = true;
-    await this.producer.connect();
+    await withBackoff('Kafka producer', () => this.producer.connect(), { log });
   }
 
   /** Creates a consumer that is part of this app's readiness and is stopped on shutdown. */

@@ -1,2 +1,3 @@
 export * from './run-http-app';
 export * from './exit-with-parent';
+export * from './with-backoff';
