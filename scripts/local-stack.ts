@@ -15,6 +15,8 @@ export interface AppSpec {
   id: string;
   app: AppName;
   env: Record<string, string>;
+  /** Runs under `nice -n`: below the latency-critical apps on a shared CPU. */
+  nice?: number;
 }
 
 export interface LocalStackOptions {
@@ -162,7 +164,14 @@ function planApps(options: LocalStackOptions, wanted: AppName[]): AppSpec[] {
   }
   if (wanted.includes('generator-worker')) {
     for (const generator of options.generators)
-      specs.push({ id: `gen-${generator}`, app: 'generator-worker', env: { GENERATOR: generator } });
+      // On one machine the LLM would take every free cycle from the NLU tasks (each reply is ~1 s of
+      // both cores); niced, it gets what they leave. In Kubernetes its own pods and CPU limits do that.
+      specs.push({
+        id: `gen-${generator}`,
+        app: 'generator-worker',
+        env: { GENERATOR: generator },
+        ...(generator === 'llm' && { nice: 10 }),
+      });
   }
   if (wanted.includes('gateway')) specs.push({ id: 'gateway', app: 'gateway', env: {} });
   return specs;
@@ -188,7 +197,10 @@ function launch(root: string, spec: AppSpec, port: number, env: Record<string, s
   const logPath = join(options.dataDir, 'logs', `${spec.id}.log`);
   mkdirSync(join(options.dataDir, 'logs'), { recursive: true });
   const logStream = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(process.execPath, [join(root, 'dist', 'apps', spec.app, 'src', 'main.js')], {
+  const main = join(root, 'dist', 'apps', spec.app, 'src', 'main.js');
+  // nice execs node in place, so the pid stays the app's.
+  const [command, args] = spec.nice ? ['nice', ['-n', String(spec.nice), process.execPath, main]] : [process.execPath, [main]];
+  const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, ...env, EXIT_WITH_PARENT: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -200,7 +200,7 @@ async function main(): Promise<void> {
     encoder: encoder.name,
     heads,
     ...(ngramSpec ? { ngrams: ngramSpec } : {}),
-    batching: { maxBatchSize: 32, maxQueueDelayMs: 5 },
+    batching: { maxBatchSize: 32, maxQueueDelayMs: 100 },
     card: 'MODEL_CARD.md',
   };
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

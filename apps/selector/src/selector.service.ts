@@ -162,7 +162,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       fromBeginning: true,
       partitionAssigners: [CoPartitionedAssigner],
       changelog: { topic: Topic.conversations, mode: 'owner', onRevoked: (partitions) => this.conversations.drop(partitions) },
-      maxWaitTimeInMs: 10,
+      maxWaitTimeInMs: 100,
       partitionsConsumedConcurrently: 12,
       handle: async (events) => events.forEach((event) => this.route(event)),
     });

@@ -39,8 +39,8 @@ export const logSchema = z.object({
 export const batchWorkerSchema = z.object({
   /** At most this many messages per model call... */
   BATCH_MAX_SIZE: z.coerce.number().int().min(1).max(1024).default(32),
-  /** ...collected for at most this long (the fetch wait). */
-  BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(5),
+  /** The fetch wait; unset = the model manifest's (see maxQueueDelayMs there). */
+  BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(100),
   /** Partitions worked on at once by this replica. */
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Fault injection for tests and drills: sleep this long before every model call (0 = off). */

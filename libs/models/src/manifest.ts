@@ -23,7 +23,11 @@ const wheelSourceSchema = z.object({
 const batchingSchema = z.object({
   /** At most this many messages in one model call... */
   maxBatchSize: z.number().int().min(1).max(1024),
-  /** ...collected for at most this long. */
+  /**
+   * The consumer's fetch wait. The broker answers a fetch as soon as one record is there, so under
+   * load a batch is what arrived during the previous one and this adds no latency; it only bounds
+   * how often an idle consumer polls (5 ms cost ~0.1 core per idle worker; 100 ms next to nothing).
+   */
   maxQueueDelayMs: z.number().int().min(0).max(1000),
 });
 

@@ -153,9 +153,11 @@ async function loadOrBuild(
 ): Promise<{ entries: BankEntry[]; keys: Float32Array }> {
   const personaFile = join(root, manifest.persona);
   const personaBytes = readFileSync(personaFile);
-  // A new bank version, encoder or persona file means a new index.
+  // A new bank version, encoder, persona file or anything that shapes the keys means a new index;
+  // serving settings (batching, persona margin) do not.
+  const { batching: _batching, personaMargin: _margin, ...shaping } = manifest;
   const tag = createHash('sha256')
-    .update(`${manifest.version}|${encoder.name}@${encoder.version}|${JSON.stringify(manifest)}`)
+    .update(`${manifest.version}|${encoder.name}@${encoder.version}|${JSON.stringify(shaping)}`)
     .update(personaBytes)
     .digest('hex')
     .slice(0, 16);

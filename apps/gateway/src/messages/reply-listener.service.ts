@@ -24,7 +24,7 @@ export class ReplyListenerService implements OnApplicationBootstrap {
       groupId: `gateway-${config.GATEWAY_INSTANCE_ID}`,
       topics: [Topic.replies],
       fromBeginning: false,
-      maxWaitTimeInMs: 20,
+      maxWaitTimeInMs: 100,
       partitionsConsumedConcurrently: 4,
       handle: async (events) => {
         for (const consumed of events) {
