@@ -11,13 +11,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { NLU_TASKS } from '@app/contracts';
 import { projectRoot } from '@app/models';
 import { chatClient, sendMessage } from './chat/chat-client';
 import { chdbInsertRows, encoderThroughput, kafkaRoundTrip, llmTokensPerSecond } from './bench/limits';
 import { ProcessSampler, type ProcessFigures } from './bench/proc-stats';
 import { benchTexts, percentile } from './bench/worker-harness';
-import { startLocalStack, type LocalStack } from './local-stack';
+import type { LocalStack } from './local-stack';
+import { startWholeStack } from './bench/whole-stack';
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,21 +74,7 @@ async function main(): Promise<void> {
   }
 
   const generators = values.generators!.split(',').filter(Boolean);
-  log(`starting the pipeline: ${NLU_TASKS.length} NLU tasks, generators ${generators.join(', ') || 'none'} ...`);
-  const stack = await startLocalStack({
-    dataDir: join(root, '.data', `bench-${process.pid}`),
-    ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
-    nluTasks: [...NLU_TASKS],
-    generators,
-    topicPrefix: 'bench.',
-    env: {
-      GATEWAY_AUTH: 'off',
-      ANALYTICS_AUTH: 'off',
-      RATE_LIMIT_USER_PER_SECOND: '100000',
-      RATE_LIMIT_USER_BURST: '100000',
-      LOG_LEVEL: 'warn',
-    },
-  });
+  const stack = await startWholeStack('bench', { root, generators, log });
   const figures: RateFigures[] = [];
   try {
     if (!values['skip-limits']) {

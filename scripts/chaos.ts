@@ -11,10 +11,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { NLU_TASKS } from '@app/contracts';
 import { freePorts } from '@app/local-kafka';
 import { projectRoot } from '@app/models';
-import { startLocalStack, type LocalStack } from './local-stack';
+import type { LocalStack } from './local-stack';
+import { startWholeStack } from './bench/whole-stack';
 
 interface Sent {
   clientMessageId: string;
@@ -49,26 +49,10 @@ async function main(): Promise<void> {
   const rate = Number(values.rate);
   const settleMs = Number(values.settle) * 1000;
   const root = projectRoot();
-  const dataDir = join(root, '.data', `chaos-${process.pid}`);
   const [kafkaPort] = await freePorts(1);
   const generators = values.generators!.split(',').filter(Boolean);
-  log(`starting the pipeline: ${NLU_TASKS.length} NLU tasks, generators ${generators.join(', ')} ...`);
-  const stack = await startLocalStack({
-    dataDir,
-    kafkaPort,
-    ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
-    nluTasks: [...NLU_TASKS],
-    generators,
-    topicPrefix: 'chaos.',
-    env: {
-      GATEWAY_AUTH: 'off',
-      ANALYTICS_AUTH: 'off',
-      RATE_LIMIT_USER_PER_SECOND: '1000',
-      LLM_THREADS: '1',
-      SINK_FLUSH_MS: '200',
-      LOG_LEVEL: 'warn',
-    },
-  });
+  // A fixed broker port, so the broker comes back where the apps expect it after its restart.
+  const stack = await startWholeStack('chaos', { root, generators, kafkaPort, env: { LLM_THREADS: '1', SINK_FLUSH_MS: '200' }, log });
   const sent: Sent[] = [];
   let loading = true;
   const clients = new Set<Promise<void>>();
