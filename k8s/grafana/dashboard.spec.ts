@@ -13,7 +13,7 @@ function registeredMetrics(): Set<string> {
       else if (path.endsWith('.ts') && !path.endsWith('.spec.ts')) {
         const source = readFileSync(path, 'utf8');
         for (const m of source.matchAll(/name: '([a-z0-9_]+)',\s*\n?\s*help:/g)) names.add(m[1]);
-        for (const m of source.matchAll(/counter\(registry, '([a-z0-9_]+)'/g)) names.add(m[1]);
+        for (const m of source.matchAll(/(?:counter|gauge)\(registry, '([a-z0-9_]+)'/g)) names.add(m[1]);
       }
     }
   };

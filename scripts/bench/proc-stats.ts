@@ -55,7 +55,6 @@ export class ProcessSampler {
       if (pid === undefined) continue;
       const s = sample(pid);
       if (!s) continue;
-      // A restarted process starts its CPU count again: keep the sum going.
       if (!this.first.has(name)) this.first.set(name, s.cpuSeconds);
       this.last.set(name, s.cpuSeconds);
       this.peak.set(name, Math.max(this.peak.get(name) ?? 0, s.rssMiB));

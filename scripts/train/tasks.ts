@@ -112,18 +112,18 @@ export function planTask(task: TrainableTask, data: string, root: string): TaskP
     case 'toxicity': {
       const set = readJsonl(data);
       // Requests to an assistant ("move 100 dollars to savings") are not toxic, but nothing in the
-      // small toxicity set says so: CLINC150's in-scope utterances teach it, a seeded sample of
-      // each split (train rows for training, val rows held out as a false-alarm check).
+      // small toxicity set says so: a seeded sample of CLINC150's in-scope train utterances teaches
+      // it, and all of its val utterances (never trained on) are the false-alarm check.
       const clincDir = join(root, '../shared/data/clinc150');
       const clinc = readClinc(clincDir);
       const asNonToxic = (rows: Example[], count: number) => sample(rows, count, 7).map((e) => ({ text: e.text, labels: ['non_toxic'] }));
-      const requests = asNonToxic(clinc.val, 600);
+      const requests = clinc.val.map((e) => ({ text: e.text, labels: ['non_toxic'] }));
       return {
         task,
         description: 'toxic / non_toxic, for user messages and for screening replies',
         sources: [
           `${shown} (split=train; split=test held out)`,
-          `${relative(root, clincDir)} (1,200 in-scope train utterances as non_toxic; 600 val utterances held out)`,
+          `${relative(root, clincDir)} (1,200 in-scope train utterances as non_toxic; the 3,000 val utterances held out)`,
         ],
         heads: [{ name: task, labels: set.labels, multiLabel: false, train: [...set.train, ...asNonToxic(clinc.train, 1200)] }],
         evals: [

@@ -17,7 +17,7 @@ import {
   type NluSummary,
   type Turn,
 } from '@app/contracts';
-import { ConversationStore } from '@app/dialogue-state';
+import { ConversationStore, answeredTurn } from '@app/dialogue-state';
 import { CoPartitionedAssigner, EventProducer, KafkaRuntime, type AnyConsumedEvent, type EventConsumer } from '@app/kafka';
 import { METRICS_REGISTRY } from '@app/metrics';
 import { CircuitBreakers } from './merge/circuit-breakers';
@@ -186,7 +186,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
         const messageId = message.meta!.messageId;
         // The same message id again: Kafka redelivering it, or a client retrying it (the gateway
         // derives the id from the client's message id). Never answered twice; a retry gets the same reply.
-        const answered = this.conversations.get(consumed.key)?.turns.find((turn) => turn.messageId === messageId);
+        const answered = answeredTurn(this.conversations.get(consumed.key), messageId);
         if (answered) {
           this.redelivered.inc();
           this.replyAgain(message, answered, consumed);

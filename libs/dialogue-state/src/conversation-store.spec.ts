@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { EventMetaSchema, SCHEMA_VERSION } from '@app/contracts';
-import { ConversationStore, appendTurn, hasAnswered, recentHistory } from './conversation-store';
+import { ConversationStore, appendTurn, answeredTurn, recentHistory } from './conversation-store';
 
 const meta = (conversationId: string, messageId: string) =>
   create(EventMetaSchema, { schemaVersion: SCHEMA_VERSION, conversationId, messageId, userId: 'u1' });
@@ -27,7 +27,7 @@ describe('appendTurn', () => {
   });
 });
 
-describe('recentHistory and hasAnswered', () => {
+describe('recentHistory and answeredTurn', () => {
   it('gives the last exchanges oldest first', () => {
     const state = conversation('c1', 4);
     expect(recentHistory(state, 2)).toEqual([
@@ -40,9 +40,9 @@ describe('recentHistory and hasAnswered', () => {
 
   it('knows which messages were answered', () => {
     const state = conversation('c1', 2);
-    expect(hasAnswered(state, 'm2')).toBe(true);
-    expect(hasAnswered(state, 'm9')).toBe(false);
-    expect(hasAnswered(undefined, 'm1')).toBe(false);
+    expect(answeredTurn(state, 'm2')?.replyText).toBe('hey 2');
+    expect(answeredTurn(state, 'm9')).toBeUndefined();
+    expect(answeredTurn(undefined, 'm1')).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
-import { ConversationStateSchema, TurnSchema, deriveMeta, type ConversationState, type EventMeta } from '@app/contracts';
+import { ConversationStateSchema, TurnSchema, deriveMeta, type ConversationState, type EventMeta, type Turn } from '@app/contracts';
 
 /** A past exchange as generators use it: what the user said and what the bot answered. */
 export interface HistoryTurn {
@@ -70,9 +70,9 @@ export function appendTurn(
   });
 }
 
-/** True when this message's reply is already in the state: a redelivery after a restart. */
-export function hasAnswered(state: ConversationState | undefined, messageId: string): boolean {
-  return state?.turns.some((turn) => turn.messageId === messageId) ?? false;
+/** The turn that answered this message, when it is in the state: a redelivery or a client's retry. */
+export function answeredTurn(state: ConversationState | undefined, messageId: string): Turn | undefined {
+  return state?.turns.find((turn) => turn.messageId === messageId);
 }
 
 /** The last `count` exchanges, oldest first. */

@@ -59,8 +59,4 @@ export class ChangelogRestore {
   appliedCount(partition: number): number {
     return this.applied.get(partition) ?? 0;
   }
-
-  get restoring(): number[] {
-    return [...this.pending.keys()];
-  }
 }

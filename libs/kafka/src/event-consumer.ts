@@ -119,15 +119,11 @@ export class EventConsumer {
         'topic',
         'reason',
       ]);
-      const existingLag = registry.getSingleMetric('kafka_consumer_lag') as Gauge | undefined;
-      this.lag =
-        existingLag ??
-        new Gauge({
-          name: 'kafka_consumer_lag',
-          help: 'Records behind the partition end, as of the last batch handled',
-          labelNames: ['group', 'topic', 'partition'],
-          registers: [registry],
-        });
+      this.lag = gauge(registry, 'kafka_consumer_lag', 'Records behind the partition end, as of the last batch handled', [
+        'group',
+        'topic',
+        'partition',
+      ]);
       this.restored = counter(registry, 'kafka_changelog_restored_records_total', 'Changelog records read to restore state', [
         'group',
         'topic',
@@ -283,4 +279,9 @@ export class EventConsumer {
 function counter(registry: Registry, name: string, help: string, labelNames: string[]): Counter {
   const existing = registry.getSingleMetric(name);
   return (existing as Counter | undefined) ?? new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+function gauge(registry: Registry, name: string, help: string, labelNames: string[]): Gauge {
+  const existing = registry.getSingleMetric(name);
+  return (existing as Gauge | undefined) ?? new Gauge({ name, help, labelNames, registers: [registry] });
 }

@@ -85,10 +85,6 @@ export class CircuitBreakers {
     return this.get(contributor).state;
   }
 
-  contributors(): string[] {
-    return [...this.breakers.keys()];
-  }
-
   private open(breaker: Breaker): void {
     breaker.state = 'open';
     breaker.reopenAtMs = this.now() + this.options.cooldownMs;
