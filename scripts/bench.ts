@@ -1,22 +1,26 @@
 /**
- * `npm run bench [-- --rate 20,40 --duration-s 30 --deadline-ms 1000 --generators retrieval,llm]`:
+ * `npm run bench [-- --rate 20,40 --duration-s 30 --deadline-ms 1000 --generators retrieval,llm
+ * --nlu-workers single|shared-encoder|per-task|intent+emotion,… --app-env app:NAME=value,… --cpu-prof --out pipeline]`:
  * the whole pipeline on this machine (broker, chdb, every app), driven open-loop: messages arrive
  * at a fixed rate whatever the replies do, from many conversations, over gRPC and HTTP in turn.
  * Per rate: throughput, reply latency p50/p95/p99/p99.9, the share within the deadline, the reply
  * sources, and CPU and peak memory per process. Limits measured in the same run (Kafka round trip,
- * the encoder, the LLM, chdb inserts) give the ratios. Writes docs/bench/pipeline.json and
- * docs/bench/pipeline.svg; the last line printed is one JSON object (the highest rate's figures).
+ * the encoder, the LLM, chdb inserts) give the ratios. Writes docs/bench/<out>.json and
+ * docs/bench/<out>.svg; the last line printed is one JSON object (the highest rate's figures).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '@app/models';
+import { ModelRepository, projectRoot } from '@app/models';
 import { chatClient, sendMessage } from './chat/chat-client';
 import { chdbInsertRows, encoderThroughput, kafkaRoundTrip, llmTokensPerSecond } from './bench/limits';
 import { ProcessSampler, type ProcessFigures } from './bench/proc-stats';
+import { profileTable, readProfiles } from './bench/cpu-profile';
+import { arrivalFigures, histogramBuckets, modelCpuSeconds, scrape, type ArrivalFigures } from './bench/metrics-scrape';
 import { benchTexts, percentile } from './bench/worker-harness';
-import type { LocalStack } from './local-stack';
+import { APP_NAMES, DEFAULT_NLU_LAYOUT, parseNluWorkers, type AppName, type LocalStack } from './local-stack';
 import { startWholeStack } from './bench/whole-stack';
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -42,6 +46,14 @@ interface RateFigures {
   sources: Record<string, number>;
   processes: ProcessFigures[];
   stackCpuCores: number;
+  /** CPU the models used during their calls (the workers' own counters). */
+  modelCpuCores: number;
+  /** Everything but model compute, as a share of the machine's cores. */
+  overheadShareOfMachine: number;
+  /** When each contributor's answers reached the selector (from acceptance), on time or late. */
+  arrivals: Record<string, ArrivalFigures>;
+  /** Messages per model call, per worker (its batch-size histogram's sum over count). */
+  meanModelBatch?: Record<string, number>;
   stackRssMiB: number;
 }
 
@@ -52,7 +64,14 @@ async function main(): Promise<void> {
       'duration-s': { type: 'string', default: '30' },
       'deadline-ms': { type: 'string', default: '1000' },
       generators: { type: 'string', default: 'retrieval,llm' },
+      'nlu-workers': { type: 'string', default: DEFAULT_NLU_LAYOUT },
+      /** Basename of the JSON and SVG written under docs/bench/ (a variant kept beside the default run). */
+      out: { type: 'string', default: 'pipeline' },
       'skip-limits': { type: 'boolean', default: false },
+      /** Extra environment for one kind of app, e.g. `nlu-worker:BATCH_MAX_SIZE=8,selector:X=1` (sweeps). */
+      'app-env': { type: 'string', default: '' },
+      /** Every app runs under `node --cpu-prof`; a table of where each one's time went is printed at the end. */
+      'cpu-prof': { type: 'boolean', default: false },
     },
   });
   const rates = values.rate!.split(',').map(Number);
@@ -74,7 +93,17 @@ async function main(): Promise<void> {
   }
 
   const generators = values.generators!.split(',').filter(Boolean);
-  const stack = await startWholeStack('bench', { root, generators, log });
+  const nluWorkers = parseNluWorkers(values['nlu-workers']!);
+  const profileDir = join(root, '.data', `bench-profiles-${process.pid}`);
+  const stack = await startWholeStack('bench', {
+    root,
+    generators,
+    nluWorkers,
+    log,
+    nodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    appEnv: appEnv(values['app-env']!),
+  });
+  const appPids = new Map(stack.apps.map((app) => [app.process.pid, app.spec.id]));
   const figures: RateFigures[] = [];
   try {
     if (!values['skip-limits']) {
@@ -90,15 +119,23 @@ async function main(): Promise<void> {
         ...stack.apps.map((app) => ({ name: app.spec.id, pid: app.process.pid })),
         { name: 'kafka', pid: stack.broker?.pid },
       ]);
+      const appUrls = stack.apps.map((app) => stack.url(app.spec.id));
+      const scrapeAll = () => Promise.all(appUrls.map(scrape));
+      const metricsBefore = await scrapeAll();
       sampler.start();
       const started = Date.now();
       const outcomes = await drive(stack, grpc, texts, rate, durationS, deadlineMs);
       const elapsedS = (Date.now() - started) / 1000;
       const processes = sampler.stop();
-      const f = summarize(rate, outcomes, elapsedS, deadlineMs, processes);
+      const metricsAfter = await scrapeAll();
+      const modelCpuSecondsOf = (texts: string[]) => texts.reduce((sum, text) => sum + modelCpuSeconds(text), 0);
+      const modelCpuCores = (modelCpuSecondsOf(metricsAfter) - modelCpuSecondsOf(metricsBefore)) / elapsedS;
+      const arrivals = contributorArrivals(metricsBefore.join('\n'), metricsAfter.join('\n'), deadlineMs);
+      const f = summarize(rate, outcomes, elapsedS, deadlineMs, processes, modelCpuCores, arrivals);
+      f.meanModelBatch = meanModelBatches(metricsBefore.join('\n'), metricsAfter.join('\n'));
       figures.push(f);
       log(
-        `${rate}/s: ${f.throughput.toFixed(1)}/s answered, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${(f.withinDeadline * 100).toFixed(1)}% within ${deadlineMs} ms, stack ${f.stackCpuCores} cores, ${f.stackRssMiB} MiB`,
+        `${rate}/s: ${f.throughput.toFixed(1)}/s answered, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${(f.withinDeadline * 100).toFixed(1)}% within ${deadlineMs} ms, stack ${f.stackCpuCores} cores (models ${f.modelCpuCores}), ${f.stackRssMiB} MiB`,
       );
       await pause(3000);
     }
@@ -106,10 +143,15 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
+  const profiles = values['cpu-prof']
+    ? [...readProfiles(profileDir)].map(([pid, buckets]) => ({ name: appPids.get(pid) ?? `pid ${pid}`, buckets }))
+    : [];
   const top = figures[figures.length - 1];
   const ratios = {
-    // Five encoder tasks and retrieval each embed every message; the encoder alone is the ceiling.
-    encoderDemandShare: limits.encoderSentencesPerSecond ? (top.throughput * 6) / limits.encoderSentencesPerSecond : undefined,
+    // Each NLU process with encoder tasks, and retrieval, embeds every message once; the encoder alone is the ceiling.
+    encoderDemandShare: limits.encoderSentencesPerSecond
+      ? (top.throughput * encoderPassesPerMessage(nluWorkers, generators)) / limits.encoderSentencesPerSecond
+      : undefined,
     // Every message is about 11 records (message, 7 NLU results, 2 candidates, an outcome) through Kafka.
     kafkaShare: limits.kafkaRecordsPerSecond ? (top.throughput * 11) / limits.kafkaRecordsPerSecond : undefined,
     chdbShare: limits.chdbInsertRowsPerSecond ? (top.throughput * 11) / limits.chdbInsertRowsPerSecond : undefined,
@@ -117,12 +159,13 @@ async function main(): Promise<void> {
   const dir = join(root, 'docs', 'bench');
   mkdirSync(dir, { recursive: true });
   writeFileSync(
-    join(dir, 'pipeline.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), deadlineMs, durationS, limits, ratios, figures }, null, 2)}\n`,
+    join(dir, `${values.out}.json`),
+    `${JSON.stringify({ date: new Date().toISOString(), deadlineMs, durationS, nluWorkers, generators, appEnv: appEnv(values['app-env']!), limits, ratios, figures, profiles }, null, 2)}\n`,
   );
-  writeFileSync(join(dir, 'pipeline.svg'), plot(figures, deadlineMs));
+  writeFileSync(join(dir, `${values.out}.svg`), plot(figures, deadlineMs));
+  if (profiles.length > 0) console.log(`\nmain-thread time per process (node --cpu-prof, the whole run):\n\n${profileTable(profiles)}`);
   console.log(
-    `\n${table(figures, deadlineMs)}\n\n${processTable(top)}\n\nlimits: ${JSON.stringify(roundAll(limits))}\nratios at ${top.offeredRate}/s: ${JSON.stringify(roundAll(ratios as Record<string, number>))}\nwrote docs/bench/pipeline.json and docs/bench/pipeline.svg`,
+    `\n${table(figures, deadlineMs)}\n\n${processTable(top)}\n\nlimits: ${JSON.stringify(roundAll(limits))}\nratios at ${top.offeredRate}/s: ${JSON.stringify(roundAll(ratios as Record<string, number>))}\nwrote docs/bench/${values.out}.json and docs/bench/${values.out}.svg`,
   );
   console.log(
     JSON.stringify({
@@ -135,10 +178,66 @@ async function main(): Promise<void> {
       withinDeadline: round(top.withinDeadline, 4),
       sources: top.sources,
       stackCpuCores: top.stackCpuCores,
+      modelCpuCores: top.modelCpuCores,
+      overheadShareOfMachine: top.overheadShareOfMachine,
       stackRssMiB: top.stackRssMiB,
       ...roundAll(ratios as Record<string, number>),
     }),
   );
+}
+
+/** Per contributor, its answers' arrival at the selector during one rate (the selector's histogram, after − before). */
+function contributorArrivals(before: string, after: string, deadlineMs: number): Record<string, ArrivalFigures> {
+  const name = 'selector_contribution_arrival_seconds';
+  const earlier = histogramBuckets(before, name, 'contributor');
+  return Object.fromEntries(
+    [...histogramBuckets(after, name, 'contributor')].map(([contributor, buckets]) => [
+      contributor,
+      arrivalFigures(earlier.get(contributor), buckets, deadlineMs),
+    ]),
+  );
+}
+
+/** Messages per model call during one rate, per NLU task set and generator. */
+function meanModelBatches(before: string, after: string): Record<string, number> {
+  const totals = (text: string) => {
+    const sums = new Map<string, { sum: number; count: number }>();
+    for (const line of text.split('\n')) {
+      const match = line.match(/^(nlu|generator)_batch_size_(sum|count)\{.*?(?:task|generator)="([^"]+)".*\} (\S+)$/);
+      if (!match) continue;
+      const entry = sums.get(match[3]) ?? { sum: 0, count: 0 };
+      entry[match[2] as 'sum' | 'count'] += Number(match[4]);
+      sums.set(match[3], entry);
+    }
+    return sums;
+  };
+  const earlier = totals(before);
+  return Object.fromEntries(
+    [...totals(after)].map(([name, { sum, count }]) => {
+      const calls = count - (earlier.get(name)?.count ?? 0);
+      return [name, calls > 0 ? round((sum - (earlier.get(name)?.sum ?? 0)) / calls, 1) : 0];
+    }),
+  );
+}
+
+/** `nlu-worker:A=1,selector:B=2` → { 'nlu-worker': { A: '1' }, selector: { B: '2' } }. */
+function appEnv(value: string): Partial<Record<AppName, Record<string, string>>> {
+  const env: Partial<Record<AppName, Record<string, string>>> = {};
+  for (const item of value.split(',').filter(Boolean)) {
+    const match = item.match(/^([a-z-]+):([A-Z][A-Z0-9_]*)=(.*)$/);
+    if (!match || !APP_NAMES.includes(match[1] as AppName)) {
+      throw new Error(`--app-env takes app:NAME=value items (app one of ${APP_NAMES.join(', ')}), not ${item}`);
+    }
+    (env[match[1] as AppName] ??= {})[match[2]] = match[3];
+  }
+  return env;
+}
+
+/** Transformer passes per message: one per NLU process serving encoder-head tasks, one for retrieval's query. */
+function encoderPassesPerMessage(nluWorkers: string[][], generators: string[]): number {
+  const repository = new ModelRepository();
+  const encoderWorkers = nluWorkers.filter((tasks) => tasks.some((task) => repository.taskManifest(task).format === 'onnx-head'));
+  return encoderWorkers.length + (generators.includes('retrieval') ? 1 : 0);
 }
 
 /** Open loop: one message every 1/rate s, whatever the replies do; half over gRPC, half over HTTP. */
@@ -190,7 +289,16 @@ async function drive(
   return Promise.all(outcomes);
 }
 
-function summarize(rate: number, outcomes: Outcome[], elapsedS: number, deadlineMs: number, processes: ProcessFigures[]): RateFigures {
+function summarize(
+  rate: number,
+  outcomes: Outcome[],
+  elapsedS: number,
+  deadlineMs: number,
+  processes: ProcessFigures[],
+  modelCpuCores: number,
+  arrivals: Record<string, ArrivalFigures>,
+): RateFigures {
+  const stackCpuCores = processes.reduce((sum, p) => sum + p.cpuCores, 0);
   const ok = outcomes.filter((o) => o.ok);
   const latencies = ok.map((o) => o.latencyMs);
   const sources: Record<string, number> = {};
@@ -207,7 +315,10 @@ function summarize(rate: number, outcomes: Outcome[], elapsedS: number, deadline
     errors: outcomes.length - ok.length,
     sources,
     processes,
-    stackCpuCores: round(processes.reduce((sum, p) => sum + p.cpuCores, 0)),
+    stackCpuCores: round(stackCpuCores),
+    modelCpuCores: round(modelCpuCores),
+    overheadShareOfMachine: round(Math.max(0, stackCpuCores - modelCpuCores) / availableParallelism(), 3),
+    arrivals,
     stackRssMiB: processes.reduce((sum, p) => sum + p.peakRssMiB, 0),
   };
 }
@@ -222,22 +333,31 @@ const roundAll = (record: Record<string, number | undefined>) =>
 
 function table(figures: RateFigures[], deadlineMs: number): string {
   return [
-    `| offered /s | answered /s | p50 ms | p95 ms | p99 ms | p99.9 ms | within ${deadlineMs} ms | errors | reply sources | stack CPU (cores) | stack RSS MiB |`,
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    `| offered /s | answered /s | p50 ms | p95 ms | p99 ms | p99.9 ms | within ${deadlineMs} ms | errors | reply sources | ${ARRIVAL_COLUMNS.map((c) => `${c} in p50 / p99 ms (in by the deadline)`).join(' | ')} | stack CPU (cores) | model CPU (cores) | overhead (share of ${availableParallelism()} cores) | stack RSS MiB |`,
+    `|---|---|---|---|---|---|---|---|---|${ARRIVAL_COLUMNS.map(() => '---|').join('')}---|---|---|---|`,
     ...figures.map(
       (f) =>
         `| ${f.offeredRate} | ${f.throughput.toFixed(1)} | ${f.p50Ms} | ${f.p95Ms} | ${f.p99Ms} | ${f.p999Ms} | ${(f.withinDeadline * 100).toFixed(1)}% | ${f.errors} | ${Object.entries(
           f.sources,
         )
           .map(([s, n]) => `${s} ${n}`)
-          .join(', ')} | ${f.stackCpuCores} | ${f.stackRssMiB} |`,
+          .join(
+            ', ',
+          )} | ${ARRIVAL_COLUMNS.map((c) => arrivalCell(f.arrivals[c])).join(' | ')} | ${f.stackCpuCores} | ${f.modelCpuCores} | ${(f.overheadShareOfMachine * 100).toFixed(0)}% | ${f.stackRssMiB} |`,
     ),
   ].join('\n');
 }
 
+/** The contributors shown in the table (every one is in the JSON): one NLU task and each generator. */
+const ARRIVAL_COLUMNS = ['nlu:intent', 'gen:retrieval', 'gen:llm'];
+
+function arrivalCell(a: ArrivalFigures | undefined): string {
+  return a && a.count > 0 ? `${a.p50Ms} / ${a.p99Ms} (${(a.within * 100).toFixed(0)}%)` : '—';
+}
+
 function processTable(f: RateFigures): string {
   return [
-    `per process at ${f.offeredRate}/s:`,
+    `per process at ${f.offeredRate}/s (messages per model call: ${JSON.stringify(f.meanModelBatch ?? {})}):`,
     '',
     '| process | CPU (cores) | peak RSS MiB |',
     '|---|---|---|',

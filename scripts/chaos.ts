@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePorts } from '@app/local-kafka';
 import { projectRoot } from '@app/models';
-import type { LocalStack } from './local-stack';
+import { DEFAULT_NLU_LAYOUT, NLU_LAYOUTS, type LocalStack } from './local-stack';
 import { startWholeStack } from './bench/whole-stack';
 
 interface Sent {
@@ -52,7 +52,15 @@ async function main(): Promise<void> {
   const [kafkaPort] = await freePorts(1);
   const generators = values.generators!.split(',').filter(Boolean);
   // A fixed broker port, so the broker comes back where the apps expect it after its restart.
-  const stack = await startWholeStack('chaos', { root, generators, kafkaPort, env: { LLM_THREADS: '1', SINK_FLUSH_MS: '200' }, log });
+  const nluWorkers = NLU_LAYOUTS[DEFAULT_NLU_LAYOUT];
+  const stack = await startWholeStack('chaos', {
+    root,
+    generators,
+    nluWorkers,
+    kafkaPort,
+    env: { LLM_THREADS: '1', SINK_FLUSH_MS: '200' },
+    log,
+  });
   const sent: Sent[] = [];
   let loading = true;
   const clients = new Set<Promise<void>>();

@@ -1,7 +1,6 @@
 /** `npm start`: the whole pipeline on this machine, until Ctrl-C or SIGTERM. */
 import { resolve } from 'node:path';
-import { startLocalStack } from './local-stack';
-import { NLU_TASKS } from '@app/contracts';
+import { DEFAULT_NLU_LAYOUT, parseNluWorkers, startLocalStack } from './local-stack';
 
 const env = process.env;
 const offset = Number(env.PORT_OFFSET ?? 0);
@@ -20,7 +19,8 @@ async function main(): Promise<void> {
       nluBase: port('NLU_PORT_BASE', 3100),
       generatorBase: port('GENERATOR_PORT_BASE', 3400),
     },
-    nluTasks: (env.NLU_TASKS ?? NLU_TASKS.join(',')).split(',').filter(Boolean),
+    // NLU_WORKERS=per-task, or e.g. intent+emotion,language: which tasks each NLU process serves.
+    nluWorkers: parseNluWorkers(env.NLU_WORKERS ?? DEFAULT_NLU_LAYOUT),
     // GENERATORS=retrieval leaves the LLM out (it needs most of a small machine's CPU).
     generators: (env.GENERATORS ?? 'retrieval,llm').split(',').filter(Boolean),
     topicPrefix: env.TOPIC_PREFIX,

@@ -1,24 +1,35 @@
 import { join } from 'node:path';
-import { NLU_TASKS } from '@app/contracts';
-import { startLocalStack, type LocalStack } from '../local-stack';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../local-stack';
 
 /**
- * Every app of the pipeline on this machine for a measurement run (bench, chaos): all NLU tasks,
+ * Every app of the pipeline on this machine for a measurement run (bench, chaos): the NLU workers,
  * the given generators, no sign-in and no practical rate limit (the load comes from a few ids),
  * quiet logs, its own topic prefix and data directory.
  */
 export function startWholeStack(
   name: string,
-  options: { root: string; generators: string[]; kafkaPort?: number; env?: Record<string, string>; log: (line: string) => void },
+  options: {
+    root: string;
+    generators: string[];
+    nluWorkers: string[][];
+    kafkaPort?: number;
+    env?: Record<string, string>;
+    appEnv?: LocalStackOptions['appEnv'];
+    nodeArgs?: string[];
+    log: (line: string) => void;
+  },
 ): Promise<LocalStack> {
-  options.log(`starting the pipeline: ${NLU_TASKS.length} NLU tasks, generators ${options.generators.join(', ') || 'none'} ...`);
+  const workers = options.nluWorkers.map((tasks) => tasks.join('+')).join(', ');
+  options.log(`starting the pipeline: NLU workers ${workers}; generators ${options.generators.join(', ') || 'none'} ...`);
   return startLocalStack({
     dataDir: join(options.root, '.data', `${name}-${process.pid}`),
     kafkaPort: options.kafkaPort,
     ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
-    nluTasks: [...NLU_TASKS],
+    nluWorkers: options.nluWorkers,
     generators: options.generators,
     topicPrefix: `${name}.`,
+    appEnv: options.appEnv,
+    nodeArgs: options.nodeArgs,
     env: {
       GATEWAY_AUTH: 'off',
       ANALYTICS_AUTH: 'off',

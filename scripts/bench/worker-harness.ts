@@ -65,7 +65,7 @@ export async function measureWorker(run: WorkerRun): Promise<WorkerFigures> {
     dataDir: run.dataDir,
     kafkaBrokers: run.brokers,
     ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
-    nluTasks: run.app === 'nlu-worker' ? [run.name] : [],
+    nluWorkers: run.app === 'nlu-worker' ? [run.name.split('+')] : [],
     generators: run.app === 'generator-worker' ? [run.name] : [],
     apps: [run.app],
     topicPrefix: prefix,

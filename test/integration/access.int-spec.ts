@@ -23,7 +23,7 @@ describe('access: keys, rate limits, a signed-in dashboard, idempotent retries',
 
   beforeAll(async () => {
     stack = await startSideStack('access', {
-      nluTasks: [],
+      nluWorkers: [],
       generators: [],
       apps: ['analytics-sink', 'selector', 'gateway'],
       env: {

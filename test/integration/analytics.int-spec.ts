@@ -66,7 +66,7 @@ describe('the sink after a forced redelivery', () => {
 
   beforeAll(async () => {
     stack = await startSideStack('exactly-once', {
-      nluTasks: ['sentiment'],
+      nluWorkers: [['sentiment']],
       generators: ['retrieval'],
       apps: ['analytics-sink', 'selector', 'nlu-worker', 'generator-worker', 'gateway'],
       env: { SINK_FLUSH_MS: '100' },

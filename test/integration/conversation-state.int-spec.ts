@@ -27,7 +27,7 @@ describe('conversation state (chat.conversations)', () => {
 
   beforeAll(async () => {
     stack = await startSideStack('conversation-state', {
-      nluTasks: [],
+      nluWorkers: [],
       generators: ['retrieval'],
       apps: ['selector', 'generator-worker', 'gateway'],
     });

@@ -4,7 +4,6 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { DeadLetterSchema } from '../../libs/contracts/src/gen/chat/v1/events_pb';
 import { postJson } from '../support/http';
 import { stackInfo } from '../support/stack-info';
-import { NLU_TASKS } from '../../libs/contracts/src/nlu-tasks';
 
 /** A record no consumer can decode goes to chat.dlq with a reason, and the pipeline keeps going. */
 describe('malformed records', () => {
@@ -45,7 +44,7 @@ describe('malformed records', () => {
     const groups = [
       `${prefix}analytics-sink`,
       ...stack.generators.map((g) => `${prefix}gen-${g}`),
-      ...NLU_TASKS.map((t) => `${prefix}nlu-${t}`),
+      ...stack.nluWorkers.map((tasks) => `${prefix}nlu-${tasks.join('+')}`),
       `${prefix}selector`,
     ].sort();
     while (letters.length < groups.length && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 200));

@@ -11,7 +11,7 @@ describe('a deadline with an expected task missing', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
-    stack = await startSideStack('missing-task', { nluTasks: ['sentiment'], generators: [], apps: ['selector', 'gateway'] });
+    stack = await startSideStack('missing-task', { nluWorkers: [['sentiment']], generators: [], apps: ['selector', 'gateway'] });
   });
   afterAll(() => stack?.stop());
 

@@ -1,4 +1,4 @@
-import { ModelRepository, type TextClassifier } from '../../libs/models/src';
+import { EncoderHeadClassifier, ModelRepository, TaskGroup, type TextClassifier } from '../../libs/models/src';
 import { NLU_TASKS } from '../../libs/contracts/src/nlu-tasks';
 
 /** Every committed task model, loaded from the repository with the real encoder, on real text. */
@@ -50,6 +50,26 @@ describe('NLU models (real weights, ONNX Runtime on CPU)', () => {
         batched[i].labels.forEach((l, k) => expect(l.score).toBeCloseTo(alone.labels[k].score, 4));
       }
     }
+  });
+
+  it('serves several tasks from one encoder pass, with the answers each task gives alone', async () => {
+    const texts = ['I love you', 'will it rain in Paris tomorrow?', 'my cat died and I am so sad', 'you are an idiot'];
+    const group = new TaskGroup([...NLU_TASKS].map((task) => models.get(task)!));
+    const encoder = (models.get('intent') as EncoderHeadClassifier).encoder;
+    const embed = jest.spyOn(encoder, 'embed');
+    try {
+      const byTask = await group.predict(texts);
+      // intent, emotion, sentiment, toxicity and dialog_act share MiniLM: one call for all five.
+      expect(embed).toHaveBeenCalledTimes(1);
+      for (const [t, task] of group.tasks.entries()) {
+        const alone = await models.get(task)!.predict(texts);
+        expect(byTask[t].map((p) => p.labels.map((l) => l.name))).toEqual(alone.map((p) => p.labels.map((l) => l.name)));
+        byTask[t].forEach((p, i) => p.labels.forEach((l, k) => expect(l.score).toBeCloseTo(alone[i].labels[k].score, 5)));
+      }
+    } finally {
+      embed.mockRestore();
+    }
+    expect(() => new TaskGroup([models.get('intent')!, models.get('intent')!])).toThrow('task intent is in the group twice');
   });
 
   it('gives every label a score in [0, 1], best first', async () => {

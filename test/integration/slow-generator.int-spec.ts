@@ -14,7 +14,7 @@ describe('a slow generator', () => {
 
   beforeAll(async () => {
     stack = await startSideStack('slow-generator', {
-      nluTasks: [],
+      nluWorkers: [],
       generators: ['retrieval'],
       apps: ['selector', 'generator-worker', 'gateway'],
       env: { FAULT_DELAY_MS: '2500', SELECTOR_BREAKER_COOLDOWN_MS: '600000' },

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { LocalStack, startLocalStack as StartLocalStack } from '../../scripts/local-stack';
+import type { LocalStack, NLU_LAYOUTS as Layouts, startLocalStack as StartLocalStack } from '../../scripts/local-stack';
 import { OPEN_ACCESS } from './side-stack';
 import { STACK_INFO_FILE, type StackInfo } from './stack-info';
 
@@ -10,11 +10,16 @@ declare global {
 
 const GENERATORS = ['retrieval', 'llm'];
 
-/** Starts one real stack (Kafka broker, chdb sink, selector, every NLU task's worker, generators, gateway) for the whole suite. */
+/** Starts one real stack (Kafka broker, chdb sink, selector, the NLU workers, generators, gateway) for the whole suite. */
 export default async function globalSetup(): Promise<void> {
   // The apps run from dist (built by scripts/test.sh), so the launcher does too.
-  const { startLocalStack } = require('../../dist/scripts/local-stack.js') as { startLocalStack: typeof StartLocalStack };
-  const { NLU_TASKS } = require('../../dist/libs/contracts/src/nlu-tasks.js') as { NLU_TASKS: string[] };
+  const { startLocalStack, NLU_LAYOUTS, DEFAULT_NLU_LAYOUT } = require('../../dist/scripts/local-stack.js') as {
+    startLocalStack: typeof StartLocalStack;
+    NLU_LAYOUTS: typeof Layouts;
+    DEFAULT_NLU_LAYOUT: keyof typeof Layouts;
+  };
+  // The default layout (one encoder pass for the five encoder tasks); single-task workers run in side stacks.
+  const nluWorkers = NLU_LAYOUTS[DEFAULT_NLU_LAYOUT];
   const dataRoot = dirname(STACK_INFO_FILE);
   mkdirSync(dataRoot, { recursive: true });
   // Keep only this run's data and logs.
@@ -28,7 +33,7 @@ export default async function globalSetup(): Promise<void> {
     dataDir,
     kafkaBrokers: process.env.TEST_KAFKA_BROKERS,
     ports: { gateway: 0, grpc: 0, sink: 0, selector: 0, nluBase: 0, generatorBase: 0 },
-    nluTasks: NLU_TASKS,
+    nluWorkers,
     generators: GENERATORS,
     topicPrefix,
     // One llama.cpp thread: the LLM shares these cores with seven NLU workers and the broker.
@@ -48,6 +53,7 @@ export default async function globalSetup(): Promise<void> {
     sinkUrl: stack.sinkUrl,
     urls: Object.fromEntries(stack.apps.map((app) => [app.spec.id, stack.url(app.spec.id)])),
     generators: GENERATORS,
+    nluWorkers,
   };
   writeFileSync(STACK_INFO_FILE, JSON.stringify(info, null, 2));
   process.stdout.write(`\n[test] stack ready in ${Date.now() - started} ms (logs in ${dataDir}/logs)\n`);

@@ -8,7 +8,7 @@ import { stackInfo } from './stack-info';
  */
 export function startSideStack(
   name: string,
-  options: Pick<LocalStackOptions, 'nluTasks' | 'generators' | 'apps'> & { env?: Record<string, string> },
+  options: Pick<LocalStackOptions, 'nluWorkers' | 'generators' | 'apps'> & { env?: Record<string, string> },
 ): Promise<LocalStack> {
   const shared = stackInfo();
   // The apps run from dist (built by scripts/test.sh), so the launcher does too.

@@ -12,6 +12,8 @@ export interface StackInfo {
   urls: Record<string, string>;
   /** The generators this stack runs. */
   generators: string[];
+  /** The NLU processes it runs: the tasks each serves. */
+  nluWorkers: string[][];
 }
 
 export const STACK_INFO_FILE = join(__dirname, '..', '..', '.data', 'test-stack.json');

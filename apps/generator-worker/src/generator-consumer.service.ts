@@ -42,6 +42,12 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
       buckets: [1, 2, 4, 8, 16, 32, 64],
       registers: [registry],
     });
+    const modelCpu = new Counter({
+      name: 'generator_model_cpu_seconds_total',
+      help: 'CPU time of this process during generator calls (the compute the pipeline exists for)',
+      labelNames: ['generator'],
+      registers: [registry],
+    });
     const skipped = new Counter({
       name: 'generator_skipped_deadline_total',
       help: 'Messages skipped because their deadline had passed or came during generation',
@@ -75,9 +81,10 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
         },
         onRevoked: (partitions) => this.conversations.drop(partitions),
       },
-      toEvent: (message, outcome) => this.candidate(message, outcome),
+      toEvents: (message, outcome) => [this.candidate(message, outcome)],
       onSkipped: (count) => skipped.inc(labels, count),
-      onBatch: (size, ms) => {
+      onBatch: (size, ms, cpuMs) => {
+        modelCpu.inc(labels, cpuMs / 1000);
         latency.observe(labels, ms / 1000);
         batchSize.observe(labels, size);
       },

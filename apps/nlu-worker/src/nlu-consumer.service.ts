@@ -4,26 +4,30 @@ import { APP_CONFIG } from '@app/config';
 import { NluResultSchema, ResultStatus, Topic, deriveMeta } from '@app/contracts';
 import { KafkaRuntime, startMessageBatchWorker, type EventConsumer, type MessageEvent, type WorkOutcome } from '@app/kafka';
 import { METRICS_REGISTRY } from '@app/metrics';
-import type { Prediction, ScoredLabel } from '@app/models';
-import type { NluWorkerConfig } from './nlu-worker.config';
-import { NLU_MODEL, type NluModel } from './nlu-model.provider';
+import type { Prediction, ScoredLabel, TextClassifier } from '@app/models';
+import { nluGroupId, type NluWorkerConfig } from './nlu-worker.config';
+import { NLU_MODELS, type NluModels } from './nlu-model.provider';
 
-/** Runs one NLU task on chat.messages in the task's own consumer group and publishes nlu.results. */
+/**
+ * Runs this deployment's NLU tasks on chat.messages in the task set's own consumer group and
+ * publishes one nlu.results record per task and message.
+ */
 @Injectable()
 export class NluConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumer: EventConsumer;
 
   constructor(
     @Inject(APP_CONFIG) config: NluWorkerConfig,
-    @Inject(NLU_MODEL) private readonly model: NluModel,
+    @Inject(NLU_MODELS) private readonly models: NluModels,
     kafka: KafkaRuntime,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    const task = model.classifier.task;
-    const labels = { task };
+    const { group, manifests } = models;
+    // One label for the set: a shared encoder pass cannot be split between its tasks.
+    const labels = { task: group.tasks.join('+') };
     const latency = new Histogram({
       name: 'nlu_inference_seconds',
-      help: 'Model time per batch',
+      help: 'Model time per batch (every task this deployment serves)',
       labelNames: ['task'],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
@@ -35,24 +39,33 @@ export class NluConsumerService implements OnApplicationBootstrap, BeforeApplica
       buckets: [1, 2, 4, 8, 16, 32, 64, 128],
       registers: [registry],
     });
+    const modelCpu = new Counter({
+      name: 'nlu_model_cpu_seconds_total',
+      help: 'CPU time of this process during model calls (the compute the pipeline exists for)',
+      labelNames: ['task'],
+      registers: [registry],
+    });
     const skipped = new Counter({
       name: 'nlu_skipped_deadline_total',
       help: 'Messages skipped because their deadline had passed',
       labelNames: ['task'],
       registers: [registry],
     });
-    const { batching } = model.manifest;
-    this.consumer = startMessageBatchWorker<Prediction>(kafka, {
-      name: `nlu:${task}`,
-      groupId: `nlu-${task}`,
-      batchMaxSize: config.BATCH_MAX_SIZE ?? batching.maxBatchSize,
-      batchMaxDelayMs: config.BATCH_MAX_DELAY_MS ?? batching.maxQueueDelayMs,
+    this.consumer = startMessageBatchWorker<Prediction[]>(kafka, {
+      name: `nlu:${labels.task}`,
+      groupId: nluGroupId(group.tasks),
+      batchMaxSize: config.BATCH_MAX_SIZE ?? Math.min(...manifests.map((m) => m.batching.maxBatchSize)),
+      batchMaxDelayMs: config.BATCH_MAX_DELAY_MS ?? Math.min(...manifests.map((m) => m.batching.maxQueueDelayMs)),
       concurrency: config.CONSUMER_CONCURRENCY,
       faultDelayMs: config.FAULT_DELAY_MS,
-      run: (messages) => model.classifier.predict(messages.map((message) => message.event.text)),
-      toEvent: (message, outcome) => this.result(message, outcome),
+      run: async (messages) => {
+        const byTask = await group.predict(messages.map((message) => message.event.text));
+        return messages.map((_, i) => byTask.map((predictions) => predictions[i]));
+      },
+      toEvents: (message, outcome) => group.classifiers.map((classifier, t) => result(classifier, message, pick(outcome, t))),
       onSkipped: (count) => skipped.inc(labels, count),
-      onBatch: (size, ms) => {
+      onBatch: (size, ms, cpuMs) => {
+        modelCpu.inc(labels, cpuMs / 1000);
         batchSize.observe(labels, size);
         latency.observe(labels, ms / 1000);
       },
@@ -66,32 +79,36 @@ export class NluConsumerService implements OnApplicationBootstrap, BeforeApplica
   /** Finishes and publishes the batch in hand before the producer goes. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
-    await this.model.release();
+    await this.models.release();
   }
+}
 
-  private result(message: MessageEvent, outcome: WorkOutcome<Prediction>) {
-    const meta = message.event.meta!;
-    const { classifier } = this.model;
-    const ok = outcome.status === ResultStatus.OK;
-    return {
-      topic: Topic.nluResults,
-      schema: NluResultSchema,
-      key: meta.conversationId,
-      deadlineAtMs: message.deadlineAtMs,
-      traceId: message.traceId,
-      value: {
-        meta: deriveMeta(meta),
-        task: classifier.task,
-        labels: ok ? outcome.output.labels.map(toLabel) : [],
-        groups: ok ? Object.entries(outcome.output.groups).map(([name, labels]) => ({ name, labels: labels.map(toLabel) })) : [],
-        modelName: classifier.modelName,
-        modelVersion: classifier.modelVersion,
-        latencyMs: ok ? outcome.latencyMs : 0,
-        status: outcome.status,
-        error: outcome.status === ResultStatus.ERROR ? outcome.error : '',
-      },
-    };
-  }
+/** Task t's share of a message's outcome. */
+function pick(outcome: WorkOutcome<Prediction[]>, t: number): WorkOutcome<Prediction> {
+  return outcome.status === ResultStatus.OK ? { ...outcome, output: outcome.output[t] } : outcome;
+}
+
+function result(classifier: TextClassifier, message: MessageEvent, outcome: WorkOutcome<Prediction>) {
+  const meta = message.event.meta!;
+  const ok = outcome.status === ResultStatus.OK;
+  return {
+    topic: Topic.nluResults,
+    schema: NluResultSchema,
+    key: meta.conversationId,
+    deadlineAtMs: message.deadlineAtMs,
+    traceId: message.traceId,
+    value: {
+      meta: deriveMeta(meta),
+      task: classifier.task,
+      labels: ok ? outcome.output.labels.map(toLabel) : [],
+      groups: ok ? Object.entries(outcome.output.groups).map(([name, labels]) => ({ name, labels: labels.map(toLabel) })) : [],
+      modelName: classifier.modelName,
+      modelVersion: classifier.modelVersion,
+      latencyMs: ok ? outcome.latencyMs : 0,
+      status: outcome.status,
+      error: outcome.status === ResultStatus.ERROR ? outcome.error : '',
+    },
+  };
 }
 
 function toLabel(label: ScoredLabel) {

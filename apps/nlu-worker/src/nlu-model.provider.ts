@@ -1,37 +1,40 @@
 import type { Provider } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@app/config';
-import { ModelRepository, type TaskManifest, type TextClassifier } from '@app/models';
+import { ModelRepository, TaskGroup, type TaskManifest } from '@app/models';
 import type { NluWorkerConfig } from './nlu-worker.config';
 
-/** The loaded model this process serves, its manifest, and how to free both it and its encoder. */
-export interface NluModel {
-  manifest: TaskManifest;
-  classifier: TextClassifier;
+/** The loaded models this process serves, their manifests, and how to free them and their encoders. */
+export interface NluModels {
+  manifests: TaskManifest[];
+  group: TaskGroup;
   release(): Promise<void>;
 }
 
-export const NLU_MODEL = Symbol('NLU_MODEL');
+export const NLU_MODELS = Symbol('NLU_MODELS');
 
-/** Loads models/<TASK> before the consumer starts, fetching pinned weights into the cache if they are missing. */
-export const nluModelProvider: Provider = {
-  provide: NLU_MODEL,
+/** Loads models/<task> for each of NLU_TASKS before the consumer starts, fetching pinned weights into the cache if they are missing. */
+export const nluModelsProvider: Provider = {
+  provide: NLU_MODELS,
   inject: [APP_CONFIG],
-  useFactory: async (config: NluWorkerConfig): Promise<NluModel> => {
-    const logger = new Logger(`nlu:${config.TASK}`);
+  useFactory: async (config: NluWorkerConfig): Promise<NluModels> => {
+    const logger = new Logger(`nlu:${config.NLU_TASKS.join('+')}`);
     const repository = new ModelRepository({
       runtime: { provider: config.ORT_PROVIDER, intraOpThreads: config.ORT_INTRA_OP_THREADS },
       log: (line) => logger.log(line),
     });
     const started = Date.now();
-    const manifest = repository.taskManifest(config.TASK);
-    const classifier = await repository.load(config.TASK);
-    logger.log(`${classifier.modelName}@${classifier.modelVersion} loaded on ${config.ORT_PROVIDER} in ${Date.now() - started} ms`);
+    const manifests = config.NLU_TASKS.map((task) => repository.taskManifest(task));
+    // The repository loads each encoder once, whichever tasks ask for it.
+    const classifiers = await Promise.all(config.NLU_TASKS.map((task) => repository.load(task)));
+    const group = new TaskGroup(classifiers);
+    const names = classifiers.map((c) => `${c.modelName}@${c.modelVersion}`).join(', ');
+    logger.log(`${names} loaded on ${config.ORT_PROVIDER} in ${Date.now() - started} ms`);
     return {
-      manifest,
-      classifier,
+      manifests,
+      group,
       release: async () => {
-        await classifier.release();
+        await group.release();
         await repository.release();
       },
     };

@@ -3,11 +3,11 @@ import { AppConfigModule } from '@app/config';
 import { KafkaModule } from '@app/kafka';
 import { MetricsModule } from '@app/metrics';
 import { NluConsumerService } from './nlu-consumer.service';
-import { nluModelProvider } from './nlu-model.provider';
+import { nluModelsProvider } from './nlu-model.provider';
 import { nluWorkerConfigSchema } from './nlu-worker.config';
 
 @Module({
   imports: [AppConfigModule.forRoot(nluWorkerConfigSchema), MetricsModule.forRoot('nlu-worker'), KafkaModule],
-  providers: [nluModelProvider, NluConsumerService],
+  providers: [nluModelsProvider, NluConsumerService],
 })
 export class NluWorkerModule {}

@@ -19,8 +19,11 @@ export const selectorConfigSchema = kafkaSchema
      * the merge's close) stops being waited for (circuit breaker): 0.9 = "nearly missing its deadline".
      */
     SELECTOR_BREAKER_BUDGET: z.coerce.number().gt(0).max(10).default(0.9),
-    /** How long an open breaker waits before one message probes the contributor again. */
-    SELECTOR_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    /**
+     * How long an open breaker waits before one message probes the contributor again. Short: while
+     * the NLU tasks' breakers are open every reply is a fallback.
+     */
+    SELECTOR_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     /** The zone of {time}, {date} and {weekday} in canned lines. */
     SELECTOR_TIME_ZONE: z
       .string()

@@ -63,6 +63,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly replies: Counter;
   private readonly redelivered: Counter;
   private readonly late: Counter;
+  private readonly arrival: Histogram;
   private readonly rejected: Counter;
   private readonly latency: Histogram;
 
@@ -86,7 +87,8 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     this.marginMs = config.SELECTOR_MARGIN_MS;
     this.breakers = new CircuitBreakers({
       budget: config.SELECTOR_BREAKER_BUDGET,
-      window: 20,
+      windowMs: 10_000,
+      maxSamples: 2_000,
       minSamples: 5,
       cooldownMs: config.SELECTOR_BREAKER_COOLDOWN_MS,
     });
@@ -106,6 +108,13 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       name: 'selector_late_contributions_total',
       help: 'Results that arrived after their merge closed (deadline misses)',
       labelNames: ['contributor'],
+      registers: [registry],
+    });
+    this.arrival = new Histogram({
+      name: 'selector_contribution_arrival_seconds',
+      help: 'Acceptance at the gateway to an answer (status OK) reaching the selector, on time or late, per contributor',
+      labelNames: ['contributor'],
+      buckets: [0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.5, 2, 5],
       registers: [registry],
     });
     this.rejected = new Counter({
@@ -228,6 +237,8 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private contribute(contributor: string, messageId: string, deadlineAtMs: number, contribution: Contribution): void {
+    const { meta, status } = contribution.result;
+    if (status === ResultStatus.OK) this.arrival.observe({ contributor }, (Date.now() - meta!.acceptedAtMs) / 1000);
     if (this.merger.add(messageId, contributor, contribution, deadlineAtMs) === 'late') this.late.inc({ contributor });
   }
 

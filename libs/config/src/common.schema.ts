@@ -20,6 +20,12 @@ export const kafkaSchema = z.object({
    * for another one, so it is short; heartbeats go every 3 s, also during model calls.
    */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
+  /**
+   * Consumed offsets are committed at most this often (and on rebalance and stop). 0 = after every
+   * batch, which under load was one commit request per partition batch. A crash redelivers up to
+   * this much, which every consumer handles (idempotent by message id).
+   */
+  KAFKA_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
 });
 
 export type KafkaConfig = z.infer<typeof kafkaSchema>;
@@ -41,7 +47,10 @@ export const batchWorkerSchema = z.object({
   BATCH_MAX_SIZE: z.coerce.number().int().min(1).max(1024).default(32),
   /** The fetch wait; unset = the model manifest's (see maxQueueDelayMs there). */
   BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(100),
-  /** Partitions worked on at once by this replica. */
+  /**
+   * Partitions worked on at once by this replica; their messages share one model call at a time
+   * (ModelBatcher). 4 answered sooner than 1 or 12 in `npm run bench` (docs/benchmarks.md).
+   */
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Fault injection for tests and drills: sleep this long before every model call (0 = off). */
   FAULT_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),

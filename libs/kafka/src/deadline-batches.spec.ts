@@ -1,4 +1,4 @@
-import { chunks, splitByDeadline } from './deadline-batches';
+import { splitByDeadline } from './deadline-batches';
 import type { ConsumedEvent } from './event-consumer';
 
 const event = (deadlineAtMs: number) => ({ deadlineAtMs }) as ConsumedEvent<'chat.messages'>;
@@ -8,12 +8,5 @@ describe('splitByDeadline', () => {
     const { live, late } = splitByDeadline([event(999), event(1000), event(1001)], 1000);
     expect(live.map((e) => e.deadlineAtMs)).toEqual([1001]);
     expect(late.map((e) => e.deadlineAtMs)).toEqual([999, 1000]);
-  });
-});
-
-describe('chunks', () => {
-  it('slices into consecutive batches of at most the size', () => {
-    expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
-    expect(chunks([], 3)).toEqual([]);
   });
 });

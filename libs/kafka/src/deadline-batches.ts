@@ -11,10 +11,3 @@ export function splitByDeadline<T extends LogicalTopic>(
   for (const event of events) (event.deadlineAtMs > now ? live : late).push(event);
   return { live, late };
 }
-
-/** Consecutive slices of at most `size` items: one model call each. */
-export function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
-  return out;
-}

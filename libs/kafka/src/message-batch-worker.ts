@@ -4,7 +4,8 @@ import { ResultStatus, Topic } from '@app/contracts';
 import { CoPartitionedAssigner } from './co-partitioned-assigner';
 import type { AnyConsumedEvent, ChangelogOptions, ConsumedEvent, EventConsumer } from './event-consumer';
 import type { OutgoingEvent } from './event-producer';
-import { chunks, splitByDeadline } from './deadline-batches';
+import { splitByDeadline } from './deadline-batches';
+import { ModelBatcher, type ItemResult } from './model-batcher';
 import type { KafkaRuntime } from './kafka.module';
 
 export type MessageEvent = ConsumedEvent<typeof Topic.messages>;
@@ -24,7 +25,7 @@ export interface MessageBatchWorkerOptions<Out> {
   /** Names the worker in logs, e.g. nlu:sentiment. */
   name: string;
   groupId: string;
-  /** At most this many texts per model call. */
+  /** At most this many texts per model call (gathered from every partition being handled). */
   batchMaxSize: number;
   /** How long a fetch waits to fill a batch (the micro-batching queue delay). */
   batchMaxDelayMs: number;
@@ -42,44 +43,67 @@ export interface MessageBatchWorkerOptions<Out> {
    * turns): its records go to `apply`, and a partition's messages wait until its state is restored.
    */
   changelog?: Omit<ChangelogOptions, 'mode'> & { apply: (records: AnyConsumedEvent[]) => void };
-  /** The event to publish for a message, whatever became of it: every message gets exactly one. */
-  toEvent: (message: MessageEvent, outcome: WorkOutcome<Out>) => OutgoingEvent<DescMessage>;
+  /** The events to publish for a message, whatever became of it (one per task it serves): every message gets them. */
+  toEvents: (message: MessageEvent, outcome: WorkOutcome<Out>) => OutgoingEvent<DescMessage>[];
   onSkipped?: (count: number) => void;
-  onBatch?: (size: number, latencyMs: number) => void;
+  /**
+   * After each model call: its size, wall time and this process's CPU time during model calls that
+   * it closes (all threads; see ModelCpuClock): the compute the pipeline's overhead is measured against.
+   */
+  onBatch?: (size: number, latencyMs: number, cpuMs: number) => void;
 }
 
 /**
  * The shape every model worker on chat.messages shares: its own consumer group, work past its
- * deadline skipped (and reported as such), the rest in micro-batches, one event out per message.
+ * deadline skipped (and reported as such), the rest in micro-batches, its events out for every message.
  */
 export function startMessageBatchWorker<Out>(kafka: KafkaRuntime, options: MessageBatchWorkerOptions<Out>): EventConsumer {
   const logger = new Logger(options.name);
+  // One model call at a time across every partition this worker handles: full batches under load.
+  const batcher = new ModelBatcher<MessageEvent, Out>(options.batchMaxSize, async (batch) => {
+    // Messages that waited past their deadline behind another call are skipped, not run.
+    const { live } = splitByDeadline(batch);
+    const began = performance.now();
+    if (options.faultDelayMs) await new Promise((resolve) => setTimeout(resolve, options.faultDelayMs));
+    modelClock.enter();
+    let outputs: (Out | ItemFailure | undefined)[];
+    try {
+      outputs = live.length > 0 ? await options.run(live) : [];
+    } catch (error) {
+      modelClock.exit();
+      // Reported per message, so the selector stops waiting for this contributor.
+      logger.error(`model call failed for ${live.length} messages: ${(error as Error).message}`);
+      return { error: error as Error };
+    }
+    const cpuMs = modelClock.exit();
+    const latencyMs = Math.round(performance.now() - began);
+    if (live.length > 0) options.onBatch?.(live.length, latencyMs, cpuMs);
+    const byMessage = new Map(live.map((message, i) => [message, outputs[i]]));
+    return { outputs: batch.map((message) => byMessage.get(message)), latencyMs };
+  });
   const work = async (events: MessageEvent[], heartbeat: () => Promise<void>): Promise<void> => {
     const { live, late } = splitByDeadline(events);
-    const out = late.map((message) => options.toEvent(message, { status: ResultStatus.SKIPPED_DEADLINE }));
-    if (late.length > 0) options.onSkipped?.(late.length);
-    for (const batch of chunks(live, options.batchMaxSize)) {
-      const began = performance.now();
-      if (options.faultDelayMs) await new Promise((resolve) => setTimeout(resolve, options.faultDelayMs));
-      try {
-        const outputs = await options.run(batch);
-        const latencyMs = Math.round(performance.now() - began);
-        options.onBatch?.(batch.length, latencyMs);
-        let stopped = 0;
-        batch.forEach((message, i) => {
-          const output = outputs[i];
-          if (output === undefined) stopped++;
-          out.push(options.toEvent(message, toOutcome(output, latencyMs)));
-        });
-        if (stopped > 0) options.onSkipped?.(stopped);
-      } catch (error) {
-        // Reported per message, so the selector stops waiting for this contributor.
-        const reason = (error as Error).message;
-        logger.error(`model call failed for ${batch.length} messages: ${reason}`);
-        batch.forEach((message) => out.push(options.toEvent(message, { status: ResultStatus.ERROR, error: reason })));
-      }
-      await heartbeat();
+    const out = late.flatMap((message) => options.toEvents(message, { status: ResultStatus.SKIPPED_DEADLINE }));
+    // The group must hear from this member while its messages wait behind other partitions' calls.
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
+    let results: ItemResult<Out>[];
+    try {
+      results = await batcher.submit(live);
+    } finally {
+      clearInterval(beat);
     }
+    let skipped = late.length;
+    live.forEach((message, i) => {
+      const result = results[i];
+      if ('error' in result) {
+        out.push(...options.toEvents(message, { status: ResultStatus.ERROR, error: result.error.message }));
+        return;
+      }
+      if (result.output === undefined) skipped++;
+      out.push(...options.toEvents(message, toOutcome(result.output, result.latencyMs)));
+    });
+    if (skipped > 0) options.onSkipped?.(skipped);
+    await heartbeat();
     await kafka.producer.send(out);
   };
   const changelog = options.changelog;
@@ -101,6 +125,31 @@ export function startMessageBatchWorker<Out>(kafka: KafkaRuntime, options: Messa
     },
   });
 }
+
+/**
+ * This process's CPU time while any model call is in progress. Calls on several partitions overlap,
+ * so the time is taken over the union of their intervals (each counted once), and handed to the call
+ * that closes the union. It includes whatever else the process did meanwhile (a fetch handled between
+ * a call's awaits), so it is an upper bound on model compute.
+ */
+class ModelCpuClock {
+  private inFlight = 0;
+  private since?: NodeJS.CpuUsage;
+
+  enter(): void {
+    if (this.inFlight++ === 0) this.since = process.cpuUsage();
+  }
+
+  /** CPU ms to book now: the union's total when this was the last call in it, else 0. */
+  exit(): number {
+    if (--this.inFlight > 0 || !this.since) return 0;
+    const used = process.cpuUsage(this.since);
+    this.since = undefined;
+    return (used.user + used.system) / 1000;
+  }
+}
+
+const modelClock = new ModelCpuClock();
 
 export function toOutcome<Out>(output: Out | ItemFailure | undefined, latencyMs: number): WorkOutcome<Out> {
   if (output === undefined) return { status: ResultStatus.SKIPPED_DEADLINE };

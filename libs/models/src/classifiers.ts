@@ -16,7 +16,7 @@ export class EncoderHeadClassifier implements TextClassifier {
 
   constructor(
     private readonly manifest: EncoderHeadManifest,
-    private readonly encoder: SentenceEncoder,
+    readonly encoder: SentenceEncoder,
     private readonly heads: HeadRunner[],
   ) {
     this.task = manifest.task;
@@ -34,7 +34,11 @@ export class EncoderHeadClassifier implements TextClassifier {
 
   async predict(texts: string[]): Promise<Prediction[]> {
     if (texts.length === 0) return [];
-    const embeddings = await this.encoder.embed(texts);
+    return this.predictEmbedded(texts, await this.encoder.embed(texts));
+  }
+
+  /** The heads alone, on embeddings `this.encoder` already made for these texts (shared by several tasks). */
+  async predictEmbedded(texts: string[], embeddings: Float32Array): Promise<Prediction[]> {
     const { ngrams } = this.manifest;
     const lexical = ngrams ? hashedNgrams(texts, ngrams) : undefined;
     const outputs = await Promise.all(this.heads.map((head) => head.run(embeddings, texts.length, lexical)));

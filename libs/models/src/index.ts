@@ -1,4 +1,5 @@
 export * from './classifiers';
+export * from './embedding-cache';
 export * from './fetch';
 export * from './head';
 export * from './hf-layout';
@@ -11,4 +12,5 @@ export * from './paths';
 export * from './prediction';
 export * from './response-index';
 export * from './sentence-encoder';
+export * from './task-group';
 export * from './tokenizer';

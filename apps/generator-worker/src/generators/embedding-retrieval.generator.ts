@@ -1,4 +1,5 @@
 import {
+  EmbeddingCache,
   ModelRepository,
   blend,
   type Batching,
@@ -29,6 +30,8 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   private encoder?: SentenceEncoder;
   private personaMargin = 0;
   private contextWeight = 0;
+  /** 10,000 replies × 384 floats: 15 MB. */
+  private readonly contextCache = new EmbeddingCache(10_000);
   private readonly repository: ModelRepository;
 
   constructor(runtime: RuntimeOptions, log: (line: string) => void = () => {}) {
@@ -51,14 +54,16 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
     if (!this.index || !this.encoder) throw new Error('retrieval generator used before load()');
     if (requests.length === 0) return [];
     const contexts = requests.map((r) => r.history?.at(-1)?.bot ?? '');
-    const withContext = [...new Set(contexts.filter(Boolean))];
-    // One encoder call for the messages and the distinct previous replies.
-    const vectors = await this.encoder.embed([...requests.map((r) => r.resolvedText || r.text), ...withContext]);
+    // The bot's previous replies repeat (canned lines, bank replies): embedded once, then cached.
+    const missing = [...new Set(contexts.filter((c) => c && !this.contextCache.get(c)))];
+    // One encoder call for the messages and the previous replies not in the cache.
+    const vectors = await this.encoder.embed([...requests.map((r) => r.resolvedText || r.text), ...missing]);
     const d = this.encoder.dimension;
     const row = (i: number) => vectors.subarray(i * d, (i + 1) * d);
+    missing.forEach((text, m) => this.contextCache.set(text, row(requests.length + m).slice()));
     const queries = new Float32Array(requests.length * d);
     requests.forEach((_, i) => {
-      const context = contexts[i] ? row(requests.length + withContext.indexOf(contexts[i])) : undefined;
+      const context = contexts[i] ? this.contextCache.get(contexts[i]) : undefined;
       queries.set(blend(row(i).slice(), context, this.contextWeight), i * d);
     });
     const hits = await this.index.search(queries, requests.length);

@@ -11,6 +11,7 @@ type Llama = Awaited<ReturnType<LlamaModule['getLlama']>>;
 type LlamaModel = Awaited<ReturnType<Llama['loadModel']>>;
 type LlamaContext = Awaited<ReturnType<LlamaModel['createContext']>>;
 type LlamaSequence = ReturnType<LlamaContext['getSequence']>;
+type ChatWrapper = NonNullable<ReturnType<LlamaModule['resolveChatWrapper']>>;
 type ChatHistory = Parameters<InstanceType<LlamaModule['LlamaChatSession']>['setChatHistory']>[0];
 
 /** The model this generator runs: models/<name>/manifest.json. */
@@ -49,6 +50,7 @@ export class LlmGenerator implements ReplyGenerator {
   private model?: LlamaModel;
   private context?: LlamaContext;
   private persona = '';
+  private chatWrapper?: ChatWrapper;
   private free: LlamaSequence[] = [];
   private waiting: ((sequence: LlamaSequence) => void)[] = [];
 
@@ -83,6 +85,9 @@ export class LlmGenerator implements ReplyGenerator {
       threads: this.settings.threads > 0 ? this.settings.threads : this.llama.cpuMathCores,
     });
     this.free = Array.from({ length: sequences }, () => this.context!.getSequence());
+    // Resolved once: a session left to resolve its own ("auto") matches the GGUF's Jinja template
+    // against every known wrapper, which took most of this worker's main thread (docs/benchmarks.md).
+    this.chatWrapper = this.llamaModule.resolveChatWrapper(this.model) ?? undefined;
     this.log(`${this.modelVersion} loaded: ${sequences} parallel sequences, ${this.manifest.contextSize} tokens of context`);
   }
 
@@ -101,6 +106,7 @@ export class LlmGenerator implements ReplyGenerator {
     const session = new this.llamaModule!.LlamaChatSession({
       contextSequence: sequence,
       systemPrompt: this.persona,
+      chatWrapper: this.chatWrapper,
       autoDisposeSequence: false,
     });
     session.setChatHistory(history);

@@ -2,7 +2,8 @@ import { CircuitBreakers } from './circuit-breakers';
 
 describe('CircuitBreakers', () => {
   let now = 0;
-  const breakers = () => new CircuitBreakers({ budget: 0.8, window: 10, minSamples: 5, cooldownMs: 30_000, now: () => now });
+  const breakers = () =>
+    new CircuitBreakers({ budget: 0.8, windowMs: 10_000, maxSamples: 1000, minSamples: 5, cooldownMs: 30_000, now: () => now });
 
   beforeEach(() => (now = 0));
 
@@ -11,7 +12,7 @@ describe('CircuitBreakers', () => {
     for (let i = 0; i < 20; i++) b.record('gen:llm', `m${i}`, 0.3 + i / 100);
     expect(b.state('gen:llm')).toBe('closed');
     expect(b.shouldWait('gen:llm', 'next')).toBe(true);
-    expect(b.p95('gen:llm')).toBeCloseTo(0.49);
+    expect(b.p95('gen:llm')).toBeCloseTo(0.48); // the 19th of 20 answers, 0.30 … 0.49
   });
 
   it('opens when the p95 exceeds the budget (misses count), then probes after the cooldown', () => {
@@ -36,11 +37,34 @@ describe('CircuitBreakers', () => {
   });
 
   it('tolerates a rare slow answer: one in twenty does not open it, two do', () => {
-    const b = new CircuitBreakers({ budget: 0.8, window: 20, minSamples: 5, cooldownMs: 1_000, now: () => now });
+    const b = new CircuitBreakers({ budget: 0.8, windowMs: 10_000, maxSamples: 1000, minSamples: 5, cooldownMs: 1_000, now: () => now });
     for (let i = 0; i < 20; i++) b.record('nlu:intent', `m${i}`, i === 2 ? Infinity : 0.05);
     expect(b.state('nlu:intent')).toBe('closed');
     b.record('nlu:intent', 'm20', 0.9);
     expect(b.state('nlu:intent')).toBe('open');
+  });
+
+  it('judges the last windowMs, whatever the message rate: a burst of late answers among many does not open it', () => {
+    const b = breakers();
+    // 100 messages/s for 15 s, with 40 answers late in a row: 4% of the 1,000 in the window.
+    for (let i = 0; i < 1500; i++) {
+      now = i * 10;
+      b.record('nlu:intent', `m${i}`, i >= 1200 && i < 1240 ? Infinity : 0.2);
+    }
+    expect(b.state('nlu:intent')).toBe('closed');
+    // Ten seconds on, the old answers are gone: a few late answers are now the whole window.
+    now = 40_000;
+    for (let i = 0; i < 4; i++) b.record('nlu:intent', `late${i}`, Infinity);
+    expect(b.state('nlu:intent')).toBe('closed'); // under minSamples
+    b.record('nlu:intent', 'late4', Infinity);
+    expect(b.state('nlu:intent')).toBe('open');
+  });
+
+  it('keeps at most maxSamples answers', () => {
+    const b = new CircuitBreakers({ budget: 0.8, windowMs: 60_000, maxSamples: 50, minSamples: 5, cooldownMs: 1_000, now: () => now });
+    for (let i = 0; i < 500; i++) b.record('nlu:intent', `m${i}`, i < 450 ? 0.5 : 0.1);
+    // Only the newest 50 count.
+    expect(b.p95('nlu:intent')).toBe(0.1);
   });
 
   it('keeps each contributor apart', () => {

@@ -7,8 +7,10 @@ export interface CircuitBreakerOptions {
    * (deadline − margin − acceptance) is not waited for; 1 = "misses its deadline".
    */
   budget: number;
-  /** Answer times kept per contributor. */
-  window: number;
+  /** How far back answer times count: a rate-independent window (20 answers are 0.2 s at 100 messages/s). */
+  windowMs: number;
+  /** At most this many answer times kept per contributor (the newest). */
+  maxSamples: number;
   /** Answers needed before the breaker may open. */
   minSamples: number;
   /** How long an open breaker stays open before one message probes the contributor again. */
@@ -17,7 +19,7 @@ export interface CircuitBreakerOptions {
 }
 
 interface Breaker {
-  samples: number[];
+  samples: { atMs: number; share: number }[];
   state: BreakerState;
   reopenAtMs: number;
   /** The message that is probing a half-open breaker. */
@@ -25,7 +27,7 @@ interface Breaker {
 }
 
 /**
- * Adaptive switching between models by their answer time. Each contributor's recent answer times
+ * Adaptive switching between models by their answer time. Each contributor's answer times of the last `windowMs`
  * are kept as shares of their message's time budget (acceptance → arrival over acceptance →
  * close; a miss counts as infinitely slow), so messages with different deadlines compare; when
  * their p95 exceeds the budget the breaker opens and merges stop waiting for it (its answers are still used when they
@@ -60,23 +62,28 @@ export class CircuitBreakers {
       breaker.probe = undefined;
       if (share <= this.options.budget) {
         breaker.state = 'closed';
-        breaker.samples = [share];
+        breaker.samples = [{ atMs: this.now(), share }];
       } else {
         this.open(breaker);
       }
       return;
     }
     if (breaker.state === 'open') return;
-    breaker.samples.push(share);
-    if (breaker.samples.length > this.options.window) breaker.samples.shift();
-    // p95 over a full window is above the budget when more than 5% of it is: counting the slow
-    // answers, not sorting a half-empty window, keeps one early miss from opening the breaker.
-    const slow = breaker.samples.filter((sample) => sample > this.options.budget).length;
-    if (breaker.samples.length >= this.options.minSamples && slow > Math.floor(this.options.window * 0.05)) this.open(breaker);
+    const now = this.now();
+    breaker.samples.push({ atMs: now, share });
+    while (breaker.samples.length > this.options.maxSamples || breaker.samples[0].atMs < now - this.options.windowMs)
+      breaker.samples.shift();
+    // The window's p95 is above the budget when more than 5% of it is; at least two slow answers,
+    // so one early miss in a short window does not open the breaker.
+    const slow = breaker.samples.filter((sample) => sample.share > this.options.budget).length;
+    if (breaker.samples.length >= this.options.minSamples && slow > Math.max(1, Math.floor(breaker.samples.length * 0.05)))
+      this.open(breaker);
   }
 
   p95(contributor: string): number {
-    const sorted = [...this.get(contributor).samples].sort((a, b) => a - b);
+    const sorted = this.get(contributor)
+      .samples.map((sample) => sample.share)
+      .sort((a, b) => a - b);
     if (sorted.length === 0) return 0;
     return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
   }

@@ -1,0 +1,67 @@
+import type { Kafka, ProducerBatch } from 'kafkajs';
+import { ChatMessageSchema, SCHEMA_VERSION, Topic, TopicNames } from '@app/contracts';
+import { EventProducer } from './event-producer';
+
+/** A kafkajs producer whose requests the test answers by hand. */
+function fakeKafka() {
+  const requests: { batch: ProducerBatch; done: (error?: Error) => void }[] = [];
+  const producer = {
+    sendBatch: (batch: ProducerBatch) =>
+      new Promise<void>((resolve, reject) => requests.push({ batch, done: (error) => (error ? reject(error) : resolve()) })),
+  };
+  return { kafka: { producer: () => producer } as unknown as Kafka, requests };
+}
+
+const message = (id: string) => ({
+  topic: Topic.messages,
+  schema: ChatMessageSchema,
+  key: 'c1',
+  value: { meta: { schemaVersion: SCHEMA_VERSION, messageId: id, conversationId: 'c1', userId: 'u1' }, text: id },
+  deadlineAtMs: 0,
+  traceId: '',
+});
+const texts = (batch: ProducerBatch) =>
+  batch.topicMessages!.flatMap((t) => t.messages.map((m) => (m.value as Buffer).toString('latin1').slice(-2)));
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('EventProducer', () => {
+  it('sends at once when idle, and sends what came meanwhile together, in order, in the next request', async () => {
+    const { kafka, requests } = fakeKafka();
+    const producer = new EventProducer(kafka, new TopicNames('p.'));
+    const resolved: string[] = [];
+    const first = producer.send([message('m1')]).then(() => resolved.push('m1'));
+    expect(requests).toHaveLength(1);
+    const later = ['m2', 'm3', 'm4'].map((id) => producer.send([message(id)]).then(() => resolved.push(id)));
+    await settle();
+    expect(requests).toHaveLength(1); // one request in flight at a time
+    requests[0].done();
+    await first;
+    await settle();
+    expect(requests).toHaveLength(2);
+    expect(requests[1].batch.topicMessages).toHaveLength(1);
+    expect(requests[1].batch.topicMessages![0].topic).toBe('p.chat.messages');
+    expect(texts(requests[1].batch)).toEqual(['m2', 'm3', 'm4']);
+    requests[1].done();
+    await Promise.all(later);
+    expect(resolved).toEqual(['m1', 'm2', 'm3', 'm4']);
+  });
+
+  it('fails every send of a failed request, and goes on with the next', async () => {
+    const { kafka, requests } = fakeKafka();
+    const producer = new EventProducer(kafka, new TopicNames(''));
+    const first = producer.send([message('m1')]);
+    const second = producer.send([message('m2')]);
+    const third = producer.send([message('m3')]);
+    requests[0].done();
+    await first;
+    await settle();
+    requests[1].done(new Error('broker gone'));
+    await expect(second).rejects.toThrow('broker gone');
+    await expect(third).rejects.toThrow('broker gone');
+    const fourth = producer.send([message('m4')]);
+    await settle();
+    expect(requests).toHaveLength(3);
+    requests[2].done();
+    await expect(fourth).resolves.toBeUndefined();
+  });
+});
