@@ -2,6 +2,8 @@
 # `npm test`: set up if needed, then unit tests and integration tests against a real broker and chdb.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# Kubernetes manifests first: a broken one fails here in seconds, not after the slow suites.
+bash scripts/k8s-validate.sh
 bash scripts/setup.sh
 # fasttext.wasm.js (the language model) loads its WebAssembly glue with a dynamic import(), which
 # Jest's module sandbox only allows with VM modules on.
