@@ -18,6 +18,7 @@ import {
   OutcomeSchema,
   ReplySchema,
   ResultStatus,
+  NLU_TASKS,
   SCHEMA_VERSION,
   repoRoot,
 } from '@app/contracts';
@@ -33,6 +34,15 @@ const meta = {
   traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
 };
 const labels = (names: string[]) => names.map((name, i) => ({ name, score: 0.9 / (i + 1), text: '' }));
+const NLU_SUMMARIES = NLU_TASKS.map((task) => ({
+  task,
+  label: 'x',
+  score: 0.8,
+  model: task,
+  latencyMs: 40,
+  labels: labels(['a', 'b', 'c']),
+}));
+const CONTRIBUTORS = [...NLU_TASKS.map((task) => `nlu:${task}`), 'gen:retrieval', 'gen:llm'];
 const text = 'ugh my boss yelled at me today and I feel awful about it, can you cheer me up?';
 
 /** One realistic record per topic, with how many a chat message makes and how many groups read it. */
@@ -87,14 +97,7 @@ const RECORDS: { topic: string; schema: DescMessage; value: MessageShape<DescMes
       replyTo: 'gateway-0',
       clientMessageId: 'c-17',
       reason: 'canned.mood',
-      nlu: ['intent', 'emotion', 'sentiment', 'toxicity', 'dialog_act', 'language', 'entities'].map((task) => ({
-        task,
-        label: 'x',
-        score: 0.8,
-        model: task,
-        latencyMs: 40,
-        labels: labels(['a', 'b', 'c']),
-      })),
+      nlu: NLU_SUMMARIES,
     }),
     perMessage: 1,
     readers: 2,
@@ -107,37 +110,11 @@ const RECORDS: { topic: string; schema: DescMessage; value: MessageShape<DescMes
       replyText: 'That sounds rough. Bosses who yell are the worst. What happened?',
       source: 'canned',
       policyRule: 'canned.mood',
-      expected: [
-        'nlu:intent',
-        'nlu:emotion',
-        'nlu:sentiment',
-        'nlu:toxicity',
-        'nlu:dialog_act',
-        'nlu:language',
-        'nlu:entities',
-        'gen:retrieval',
-        'gen:llm',
-      ],
-      arrived: [
-        'nlu:intent',
-        'nlu:emotion',
-        'nlu:sentiment',
-        'nlu:toxicity',
-        'nlu:dialog_act',
-        'nlu:language',
-        'nlu:entities',
-        'gen:retrieval',
-      ],
+      expected: CONTRIBUTORS,
+      arrived: CONTRIBUTORS.filter((c) => c !== 'gen:llm'),
       missed: ['gen:llm'],
       latencyMs: 212,
-      nlu: ['intent', 'emotion', 'sentiment', 'toxicity', 'dialog_act', 'language', 'entities'].map((task) => ({
-        task,
-        label: 'x',
-        score: 0.8,
-        model: task,
-        latencyMs: 40,
-        labels: labels(['a', 'b', 'c']),
-      })),
+      nlu: NLU_SUMMARIES,
       candidates: [
         {
           generator: 'retrieval',

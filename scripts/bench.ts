@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     await stack.stop();
   }
   const profiles = values['cpu-prof']
-    ? [...readProfiles(profileDir)].map(([pid, buckets]) => ({ name: appPids.get(pid) ?? `pid ${pid}`, buckets }))
+    ? [...readProfiles(profileDir)].map(([pid, buckets]) => ({ name: appPids.get(pid) ?? `a child process (pid ${pid})`, buckets }))
     : [];
   const top = figures[figures.length - 1];
   const ratios = {

@@ -26,6 +26,9 @@ export function sessionOptions(runtime: RuntimeOptions): InferenceSession.Sessio
     graphOptimizationLevel: 'all',
     ...(runtime.intraOpThreads > 0 ? { intraOpNumThreads: runtime.intraOpThreads } : {}),
     interOpNumThreads: 1,
+    // The arena keeps the largest batch's buffers for good; without it the seven NLU tasks in one
+    // process peaked 14 MiB lower at the same speed (300 batches of 1–32 texts).
+    enableCpuMemArena: false,
   };
 }
 
