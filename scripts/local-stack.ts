@@ -89,7 +89,7 @@ export const DEFAULT_NLU_LAYOUT: keyof typeof NLU_LAYOUTS = 'single';
 
 /** `intent+emotion,language` → [[intent, emotion], [language]]; a layout's name gives that layout. */
 export function parseNluWorkers(value: string): string[][] {
-  if (value in NLU_LAYOUTS) return NLU_LAYOUTS[value as keyof typeof NLU_LAYOUTS];
+  if (Object.hasOwn(NLU_LAYOUTS, value)) return NLU_LAYOUTS[value as keyof typeof NLU_LAYOUTS];
   return value
     .split(',')
     .map((entry) =>

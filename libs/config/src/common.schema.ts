@@ -20,12 +20,6 @@ export const kafkaSchema = z.object({
    * for another one, so it is short; heartbeats go every 3 s, also during model calls.
    */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
-  /**
-   * Consumed offsets are committed at most this often (and on rebalance and stop). 0 = after every
-   * batch, which under load was one commit request per partition batch. A crash redelivers up to
-   * this much, which every consumer handles (idempotent by message id).
-   */
-  KAFKA_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
 });
 
 export type KafkaConfig = z.infer<typeof kafkaSchema>;

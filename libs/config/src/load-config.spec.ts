@@ -70,7 +70,6 @@ describe('loadConfig', () => {
       TOPIC_PREFIX: '',
       KAFKA_PROVISION_TOPICS: true,
       KAFKA_SESSION_TIMEOUT_MS: 10_000,
-      KAFKA_COMMIT_INTERVAL_MS: 500,
       KAFKA_SSL: false,
       PORT: 3000,
       HOST: '0.0.0.0',

@@ -59,8 +59,6 @@ export interface EventConsumerOptions {
   /** How long a fetch waits to fill a batch: the micro-batching queue delay. */
   maxWaitTimeInMs?: number;
   sessionTimeoutMs?: number;
-  /** Commit consumed offsets at most this often (0 or unset: after every batch). */
-  commitIntervalMs?: number;
   changelog?: ChangelogOptions;
   /**
    * Handles one partition's decoded batch, in offset order. Offsets are committed only after it
@@ -147,7 +145,6 @@ export class EventConsumer {
     });
     await this.consumer.run({
       autoCommit: true,
-      ...(this.options.commitIntervalMs ? { autoCommitInterval: this.options.commitIntervalMs } : {}),
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.onBatch(payload),

@@ -46,6 +46,16 @@ describe('EventProducer', () => {
     expect(resolved).toEqual(['m1', 'm2', 'm3', 'm4']);
   });
 
+  it('fails a send whose event cannot be encoded, without throwing and without sending', async () => {
+    const { kafka, requests } = fakeKafka();
+    const producer = new EventProducer(kafka, new TopicNames(''));
+    const bad = { ...message('m1'), value: { meta: { schemaVersion: 'one' } } } as unknown as ReturnType<typeof message>;
+    let sent: Promise<void> | undefined;
+    expect(() => (sent = producer.send([bad]))).not.toThrow();
+    await expect(sent).rejects.toThrow();
+    expect(requests).toHaveLength(0);
+  });
+
   it('fails every send of a failed request, and goes on with the next', async () => {
     const { kafka, requests } = fakeKafka();
     const producer = new EventProducer(kafka, new TopicNames(''));

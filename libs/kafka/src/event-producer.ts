@@ -70,16 +70,21 @@ export class EventProducer {
 
   /**
    * Sends events, in order, with whatever else is waiting for the same request; resolves once the
-   * broker acknowledged them. An event that cannot be encoded throws here, before anything is sent.
+   * broker acknowledged them. An event that cannot be encoded fails its send, before anything is sent.
    */
   send(events: OutgoingEvent<DescMessage>[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    const records = events.map((event) => ({
-      topic: this.names.of(event.topic),
-      key: event.key,
-      value: encodeEvent(event.schema, event.value),
-      headers: eventHeaders(event.schema.typeName, event.deadlineAtMs, event.traceId),
-    }));
+    let records: EncodedRecord[];
+    try {
+      records = events.map((event) => ({
+        topic: this.names.of(event.topic),
+        key: event.key,
+        value: encodeEvent(event.schema, event.value),
+        headers: eventHeaders(event.schema.typeName, event.deadlineAtMs, event.traceId),
+      }));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ records, resolve, reject });
       if (!this.flushing) void this.flush();

@@ -59,12 +59,7 @@ export class KafkaRuntime implements OnModuleInit, OnApplicationShutdown {
       this.kafka,
       this.names,
       this.producer,
-      {
-        sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
-        commitIntervalMs: this.config.KAFKA_COMMIT_INTERVAL_MS,
-        ...options,
-        groupId: this.names.group(options.groupId),
-      },
+      { sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS, ...options, groupId: this.names.group(options.groupId) },
       this.registry,
     );
     this.readiness.register(`kafka.consumer.${options.groupId}`, () => consumer.ready);

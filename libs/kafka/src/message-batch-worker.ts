@@ -84,8 +84,14 @@ export function startMessageBatchWorker<Out>(kafka: KafkaRuntime, options: Messa
   const work = async (events: MessageEvent[], heartbeat: () => Promise<void>): Promise<void> => {
     const { live, late } = splitByDeadline(events);
     const out = late.flatMap((message) => options.toEvents(message, { status: ResultStatus.SKIPPED_DEADLINE }));
-    // The group must hear from this member while its messages wait behind other partitions' calls.
-    const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
+    // The group must hear from this member while its messages wait behind other partitions' calls,
+    // but not for ever: a hung model stops beating, so its partitions move to another replica, and a
+    // rebalance stops it at once.
+    const waitingSince = Date.now();
+    const beat = setInterval(() => {
+      if (Date.now() - waitingSince > MAX_HEARTBEAT_WAIT_MS) return clearInterval(beat);
+      heartbeat().catch(() => clearInterval(beat));
+    }, 1000);
     let results: ItemResult<Out>[];
     try {
       results = await batcher.submit(live);
@@ -111,7 +117,10 @@ export function startMessageBatchWorker<Out>(kafka: KafkaRuntime, options: Messa
     groupId: options.groupId,
     // The state first: where one fetch brings both, the state batch is handed out before the messages.
     topics: changelog ? [changelog.topic, Topic.messages] : [Topic.messages],
-    fromBeginning: true,
+    // A new group (a new task, or tasks regrouped: the group is named after its task set) starts at
+    // the log end. Everything before it is past its deadline; read from the start it would only
+    // publish days of skipped results, which would replace the stored answers in ClickHouse.
+    fromBeginning: false,
     maxWaitTimeInMs: options.batchMaxDelayMs,
     partitionsConsumedConcurrently: options.concurrency,
     ...(changelog && {
@@ -125,6 +134,9 @@ export function startMessageBatchWorker<Out>(kafka: KafkaRuntime, options: Messa
     },
   });
 }
+
+/** How long a batch's messages may wait for model calls while the worker still heartbeats for them. */
+const MAX_HEARTBEAT_WAIT_MS = 30_000;
 
 /**
  * This process's CPU time while any model call is in progress. Calls on several partitions overlap,

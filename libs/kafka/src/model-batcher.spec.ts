@@ -58,6 +58,16 @@ describe('ModelBatcher', () => {
     expect(await next).toEqual([{ output: 4, latencyMs: 7 }]);
   });
 
+  it('answers the items of a call that throws, and goes on', async () => {
+    let calls = 0;
+    const batcher = new ModelBatcher<number, number>(8, async (items) => {
+      if (calls++ === 0) throw new Error('metrics callback broke');
+      return { outputs: items, latencyMs: 1 };
+    });
+    expect(await batcher.submit([1])).toEqual([{ error: new Error('metrics callback broke') }]);
+    expect(await batcher.submit([2])).toEqual([{ output: 2, latencyMs: 1 }]);
+  });
+
   it('answers an empty submission without calling the model', async () => {
     const { calls, call } = manualModel();
     expect(await new ModelBatcher(8, call).submit([])).toEqual([]);

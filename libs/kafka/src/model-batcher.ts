@@ -35,11 +35,20 @@ export class ModelBatcher<In, Out> {
 
   private async drain(): Promise<void> {
     this.running = true;
-    while (this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, this.maxSize);
-      const result = await this.call(batch.map((w) => w.item));
-      batch.forEach((w, i) => w.settle('error' in result ? result : { output: result.outputs[i], latencyMs: result.latencyMs }));
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, this.maxSize);
+        let result: CallResult<Out>;
+        try {
+          result = await this.call(batch.map((w) => w.item));
+        } catch (error) {
+          // A call that throws (not just reports an error) still answers its items, and the queue goes on.
+          result = { error: error instanceof Error ? error : new Error(String(error)) };
+        }
+        batch.forEach((w, i) => w.settle('error' in result ? result : { output: result.outputs[i], latencyMs: result.latencyMs }));
+      }
+    } finally {
+      this.running = false;
     }
-    this.running = false;
   }
 }

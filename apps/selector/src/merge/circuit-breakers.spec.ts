@@ -52,12 +52,22 @@ describe('CircuitBreakers', () => {
       b.record('nlu:intent', `m${i}`, i >= 1200 && i < 1240 ? Infinity : 0.2);
     }
     expect(b.state('nlu:intent')).toBe('closed');
-    // Ten seconds on, the old answers are gone: a few late answers are now the whole window.
+    // Ten seconds on, the old answers are gone but for the last five: two late answers among
+    // them are more than 5%.
     now = 40_000;
-    for (let i = 0; i < 4; i++) b.record('nlu:intent', `late${i}`, Infinity);
-    expect(b.state('nlu:intent')).toBe('closed'); // under minSamples
-    b.record('nlu:intent', 'late4', Infinity);
+    b.record('nlu:intent', 'late0', Infinity);
+    expect(b.state('nlu:intent')).toBe('closed'); // one slow answer never opens it
+    b.record('nlu:intent', 'late1', Infinity);
     expect(b.state('nlu:intent')).toBe('open');
+  });
+
+  it('opens for a dead contributor at low traffic: the last minSamples answers count whatever their age', () => {
+    const b = breakers();
+    for (let i = 0; i < 5; i++) {
+      now = i * 60_000; // a message a minute
+      b.record('gen:llm', `m${i}`, Infinity);
+    }
+    expect(b.state('gen:llm')).toBe('open');
   });
 
   it('keeps at most maxSamples answers', () => {

@@ -71,8 +71,14 @@ export class CircuitBreakers {
     if (breaker.state === 'open') return;
     const now = this.now();
     breaker.samples.push({ atMs: now, share });
-    while (breaker.samples.length > this.options.maxSamples || breaker.samples[0].atMs < now - this.options.windowMs)
-      breaker.samples.shift();
+    // Older answers leave the window, except the last minSamples: at a message a minute, a dead
+    // contributor must still open its breaker.
+    const { samples } = breaker;
+    while (
+      samples.length > this.options.maxSamples ||
+      (samples.length > this.options.minSamples && samples[0].atMs < now - this.options.windowMs)
+    )
+      samples.shift();
     // The window's p95 is above the budget when more than 5% of it is; at least two slow answers,
     // so one early miss in a short window does not open the breaker.
     const slow = breaker.samples.filter((sample) => sample.share > this.options.budget).length;
