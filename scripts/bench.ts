@@ -18,7 +18,7 @@ import { chatClient, sendMessage } from './chat/chat-client';
 import { chdbInsertRows, encoderThroughput, kafkaRoundTrip, llmTokensPerSecond } from './bench/limits';
 import { ProcessSampler, type ProcessFigures } from './bench/proc-stats';
 import { profileTable, readProfiles } from './bench/cpu-profile';
-import { arrivalFigures, histogramBuckets, modelCpuSeconds, scrape, type ArrivalFigures } from './bench/metrics-scrape';
+import { arrivalFigures, histogramBuckets, meanModelBatches, modelCpuSeconds, scrape, type ArrivalFigures } from './bench/metrics-scrape';
 import { benchTexts, percentile } from './bench/worker-harness';
 import { APP_NAMES, DEFAULT_NLU_LAYOUT, parseNluWorkers, type AppName, type LocalStack } from './local-stack';
 import { startWholeStack } from './bench/whole-stack';
@@ -53,7 +53,7 @@ interface RateFigures {
   /** When each contributor's answers reached the selector (from acceptance), on time or late. */
   arrivals: Record<string, ArrivalFigures>;
   /** Messages per model call, per worker (its batch-size histogram's sum over count). */
-  meanModelBatch?: Record<string, number>;
+  meanModelBatch: Record<string, number>;
   stackRssMiB: number;
 }
 
@@ -94,6 +94,7 @@ async function main(): Promise<void> {
 
   const generators = values.generators!.split(',').filter(Boolean);
   const nluWorkers = parseNluWorkers(values['nlu-workers']!);
+  const extraEnv = appEnv(values['app-env']!);
   const profileDir = join(root, '.data', `bench-profiles-${process.pid}`);
   const stack = await startWholeStack('bench', {
     root,
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     nluWorkers,
     log,
     nodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-    appEnv: appEnv(values['app-env']!),
+    appEnv: extraEnv,
   });
   const appPids = new Map(stack.apps.map((app) => [app.process.pid, app.spec.id]));
   const figures: RateFigures[] = [];
@@ -130,9 +131,12 @@ async function main(): Promise<void> {
       const metricsAfter = await scrapeAll();
       const modelCpuSecondsOf = (texts: string[]) => texts.reduce((sum, text) => sum + modelCpuSeconds(text), 0);
       const modelCpuCores = (modelCpuSecondsOf(metricsAfter) - modelCpuSecondsOf(metricsBefore)) / elapsedS;
-      const arrivals = contributorArrivals(metricsBefore.join('\n'), metricsAfter.join('\n'), deadlineMs);
-      const f = summarize(rate, outcomes, elapsedS, deadlineMs, processes, modelCpuCores, arrivals);
-      f.meanModelBatch = meanModelBatches(metricsBefore.join('\n'), metricsAfter.join('\n'));
+      const [before, after] = [metricsBefore.join('\n'), metricsAfter.join('\n')];
+      const f = summarize(rate, outcomes, elapsedS, deadlineMs, processes, {
+        modelCpuCores,
+        arrivals: contributorArrivals(before, after, deadlineMs),
+        meanModelBatch: meanModelBatches(before, after),
+      });
       figures.push(f);
       log(
         `${rate}/s: ${f.throughput.toFixed(1)}/s answered, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${(f.withinDeadline * 100).toFixed(1)}% within ${deadlineMs} ms, stack ${f.stackCpuCores} cores (models ${f.modelCpuCores}), ${f.stackRssMiB} MiB`,
@@ -160,7 +164,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, `${values.out}.json`),
-    `${JSON.stringify({ date: new Date().toISOString(), deadlineMs, durationS, nluWorkers, generators, appEnv: appEnv(values['app-env']!), limits, ratios, figures, profiles }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), deadlineMs, durationS, nluWorkers, generators, appEnv: extraEnv, limits, ratios, figures, profiles }, null, 2)}\n`,
   );
   writeFileSync(join(dir, `${values.out}.svg`), plot(figures, deadlineMs));
   if (profiles.length > 0) console.log(`\nmain-thread time per process (node --cpu-prof, the whole run):\n\n${profileTable(profiles)}`);
@@ -195,28 +199,6 @@ function contributorArrivals(before: string, after: string, deadlineMs: number):
       contributor,
       arrivalFigures(earlier.get(contributor), buckets, deadlineMs),
     ]),
-  );
-}
-
-/** Messages per model call during one rate, per NLU task set and generator. */
-function meanModelBatches(before: string, after: string): Record<string, number> {
-  const totals = (text: string) => {
-    const sums = new Map<string, { sum: number; count: number }>();
-    for (const line of text.split('\n')) {
-      const match = line.match(/^(nlu|generator)_batch_size_(sum|count)\{.*?(?:task|generator)="([^"]+)".*\} (\S+)$/);
-      if (!match) continue;
-      const entry = sums.get(match[3]) ?? { sum: 0, count: 0 };
-      entry[match[2] as 'sum' | 'count'] += Number(match[4]);
-      sums.set(match[3], entry);
-    }
-    return sums;
-  };
-  const earlier = totals(before);
-  return Object.fromEntries(
-    [...totals(after)].map(([name, { sum, count }]) => {
-      const calls = count - (earlier.get(name)?.count ?? 0);
-      return [name, calls > 0 ? round((sum - (earlier.get(name)?.sum ?? 0)) / calls, 1) : 0];
-    }),
   );
 }
 
@@ -295,9 +277,9 @@ function summarize(
   elapsedS: number,
   deadlineMs: number,
   processes: ProcessFigures[],
-  modelCpuCores: number,
-  arrivals: Record<string, ArrivalFigures>,
+  scraped: Pick<RateFigures, 'modelCpuCores' | 'arrivals' | 'meanModelBatch'>,
 ): RateFigures {
+  const { modelCpuCores } = scraped;
   const stackCpuCores = processes.reduce((sum, p) => sum + p.cpuCores, 0);
   const ok = outcomes.filter((o) => o.ok);
   const latencies = ok.map((o) => o.latencyMs);
@@ -318,7 +300,8 @@ function summarize(
     stackCpuCores: round(stackCpuCores),
     modelCpuCores: round(modelCpuCores),
     overheadShareOfMachine: round(Math.max(0, stackCpuCores - modelCpuCores) / availableParallelism(), 3),
-    arrivals,
+    arrivals: scraped.arrivals,
+    meanModelBatch: scraped.meanModelBatch,
     stackRssMiB: processes.reduce((sum, p) => sum + p.peakRssMiB, 0),
   };
 }
@@ -357,7 +340,7 @@ function arrivalCell(a: ArrivalFigures | undefined): string {
 
 function processTable(f: RateFigures): string {
   return [
-    `per process at ${f.offeredRate}/s (messages per model call: ${JSON.stringify(f.meanModelBatch ?? {})}):`,
+    `per process at ${f.offeredRate}/s (messages per model call: ${JSON.stringify(f.meanModelBatch)}):`,
     '',
     '| process | CPU (cores) | peak RSS MiB |',
     '|---|---|---|',

@@ -1,4 +1,4 @@
-import { arrivalFigures, histogramBuckets, modelCpuSeconds } from './metrics-scrape';
+import { arrivalFigures, histogramBuckets, meanModelBatches, modelCpuSeconds } from './metrics-scrape';
 
 describe('modelCpuSeconds', () => {
   it('adds up every model-CPU counter series and nothing else', () => {
@@ -34,5 +34,21 @@ describe('arrivalFigures', () => {
     expect(figures.p50Ms).toBe(100);
     expect(figures.p99Ms).toBe(750);
     expect(figures.within).toBeCloseTo(0.98);
+  });
+});
+
+describe('meanModelBatches', () => {
+  it('divides the batch-size sums by the call counts that came between two scrapes, per worker', () => {
+    const scrape = (nluSum: number, nluCount: number, genSum: number, genCount: number) =>
+      [
+        `nlu_batch_size_sum{app="nlu-worker",task="intent+emotion"} ${nluSum}`,
+        `nlu_batch_size_count{app="nlu-worker",task="intent+emotion"} ${nluCount}`,
+        `generator_batch_size_sum{generator="llm",app="generator-worker"} ${genSum}`,
+        `generator_batch_size_count{generator="llm",app="generator-worker"} ${genCount}`,
+        'nlu_batch_size_bucket{le="8",task="intent+emotion"} 3',
+      ].join('\n');
+    // 50 messages in 8 calls, and 12 in 4, during the rate; an idle worker gives 0, not NaN.
+    expect(meanModelBatches(scrape(100, 20, 4, 2), scrape(150, 28, 16, 6))).toEqual({ 'intent+emotion': 6.3, llm: 3 });
+    expect(meanModelBatches(scrape(1, 1, 1, 1), scrape(1, 1, 1, 1))).toEqual({ 'intent+emotion': 0, llm: 0 });
   });
 });

@@ -79,3 +79,25 @@ export function arrivalFigures(before: Map<number, number> | undefined, after: M
     within: total > 0 && withinIndex >= 0 ? counts[withinIndex] / total : 0,
   };
 }
+
+/** Messages per model call during one rate, per NLU task set and generator. */
+export function meanModelBatches(before: string, after: string): Record<string, number> {
+  const totals = (text: string) => {
+    const sums = new Map<string, { sum: number; count: number }>();
+    for (const line of text.split('\n')) {
+      const match = line.match(/^(nlu|generator)_batch_size_(sum|count)\{.*?(?:task|generator)="([^"]+)".*\} (\S+)$/);
+      if (!match) continue;
+      const entry = sums.get(match[3]) ?? { sum: 0, count: 0 };
+      entry[match[2] as 'sum' | 'count'] += Number(match[4]);
+      sums.set(match[3], entry);
+    }
+    return sums;
+  };
+  const earlier = totals(before);
+  return Object.fromEntries(
+    [...totals(after)].map(([name, { sum, count }]) => {
+      const calls = count - (earlier.get(name)?.count ?? 0);
+      return [name, calls > 0 ? Math.round(((sum - (earlier.get(name)?.sum ?? 0)) / calls) * 10) / 10 : 0];
+    }),
+  );
+}

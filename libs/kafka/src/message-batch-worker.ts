@@ -47,8 +47,8 @@ export interface MessageBatchWorkerOptions<Out> {
   toEvents: (message: MessageEvent, outcome: WorkOutcome<Out>) => OutgoingEvent<DescMessage>[];
   onSkipped?: (count: number) => void;
   /**
-   * After each model call: its size, wall time and this process's CPU time during model calls that
-   * it closes (all threads; see ModelCpuClock): the compute the pipeline's overhead is measured against.
+   * After each model call: its size, wall time and this process's CPU time during it (all threads;
+   * it includes whatever else the process did meanwhile, so it is an upper bound on model compute).
    */
   onBatch?: (size: number, latencyMs: number, cpuMs: number) => void;
 }
@@ -65,19 +65,19 @@ export function startMessageBatchWorker<Out>(kafka: KafkaRuntime, options: Messa
     const { live } = splitByDeadline(batch);
     const began = performance.now();
     if (options.faultDelayMs) await new Promise((resolve) => setTimeout(resolve, options.faultDelayMs));
-    modelClock.enter();
+    // The batcher runs one call at a time, so the process's CPU meanwhile is this call's (all threads).
+    const cpuBefore = process.cpuUsage();
     let outputs: (Out | ItemFailure | undefined)[];
     try {
       outputs = live.length > 0 ? await options.run(live) : [];
     } catch (error) {
-      modelClock.exit();
-      // Reported per message, so the selector stops waiting for this contributor.
+      // The batcher reports it per message, so the selector stops waiting for this contributor.
       logger.error(`model call failed for ${live.length} messages: ${(error as Error).message}`);
-      return { error: error as Error };
+      throw error;
     }
-    const cpuMs = modelClock.exit();
+    const cpu = process.cpuUsage(cpuBefore);
     const latencyMs = Math.round(performance.now() - began);
-    if (live.length > 0) options.onBatch?.(live.length, latencyMs, cpuMs);
+    if (live.length > 0) options.onBatch?.(live.length, latencyMs, (cpu.user + cpu.system) / 1000);
     const byMessage = new Map(live.map((message, i) => [message, outputs[i]]));
     return { outputs: batch.map((message) => byMessage.get(message)), latencyMs };
   });
@@ -137,31 +137,6 @@ export function startMessageBatchWorker<Out>(kafka: KafkaRuntime, options: Messa
 
 /** How long a batch's messages may wait for model calls while the worker still heartbeats for them. */
 const MAX_HEARTBEAT_WAIT_MS = 30_000;
-
-/**
- * This process's CPU time while any model call is in progress. Calls on several partitions overlap,
- * so the time is taken over the union of their intervals (each counted once), and handed to the call
- * that closes the union. It includes whatever else the process did meanwhile (a fetch handled between
- * a call's awaits), so it is an upper bound on model compute.
- */
-class ModelCpuClock {
-  private inFlight = 0;
-  private since?: NodeJS.CpuUsage;
-
-  enter(): void {
-    if (this.inFlight++ === 0) this.since = process.cpuUsage();
-  }
-
-  /** CPU ms to book now: the union's total when this was the last call in it, else 0. */
-  exit(): number {
-    if (--this.inFlight > 0 || !this.since) return 0;
-    const used = process.cpuUsage(this.since);
-    this.since = undefined;
-    return (used.user + used.system) / 1000;
-  }
-}
-
-const modelClock = new ModelCpuClock();
 
 export function toOutcome<Out>(output: Out | ItemFailure | undefined, latencyMs: number): WorkOutcome<Out> {
   if (output === undefined) return { status: ResultStatus.SKIPPED_DEADLINE };

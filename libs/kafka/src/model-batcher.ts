@@ -1,7 +1,10 @@
 import type { ItemFailure } from './message-batch-worker';
 
-/** One model call's answers: an output per item in order, or why the call failed as a whole. */
-export type CallResult<Out> = { outputs: (Out | ItemFailure | undefined)[]; latencyMs: number } | { error: Error };
+/** One model call's answers: an output per item, in order. A call that fails as a whole throws. */
+export interface CallResult<Out> {
+  outputs: (Out | ItemFailure | undefined)[];
+  latencyMs: number;
+}
 
 interface Waiting<In, Out> {
   item: In;
@@ -38,14 +41,14 @@ export class ModelBatcher<In, Out> {
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, this.maxSize);
-        let result: CallResult<Out>;
         try {
-          result = await this.call(batch.map((w) => w.item));
+          const { outputs, latencyMs } = await this.call(batch.map((w) => w.item));
+          batch.forEach((w, i) => w.settle({ output: outputs[i], latencyMs }));
         } catch (error) {
-          // A call that throws (not just reports an error) still answers its items, and the queue goes on.
-          result = { error: error instanceof Error ? error : new Error(String(error)) };
+          // Each item of a failed call gets its error, and the queue goes on.
+          const failure = { error: error instanceof Error ? error : new Error(String(error)) };
+          batch.forEach((w) => w.settle(failure));
         }
-        batch.forEach((w, i) => w.settle('error' in result ? result : { output: result.outputs[i], latencyMs: result.latencyMs }));
       }
     } finally {
       this.running = false;
