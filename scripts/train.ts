@@ -24,6 +24,7 @@ import {
 import { embedAll } from './train/embedding-cache';
 import { accuracy, bestThreshold, macroF1, perLabel } from './train/metrics';
 import { predictMlp, seededRandom, trainMlp, type TrainingSet } from './train/mlp';
+import { alarmCurve, chooseAlarm, chooseThreshold, scopeCurve, type AlarmPoint, type ScopePoint } from './train/scope-curve';
 import { DEFAULT_DATA, planTask, TASK_NAMES, type TrainableTask } from './train/tasks';
 import type { Example } from './train/datasets';
 
@@ -191,6 +192,60 @@ async function main(): Promise<void> {
     );
   }
 
+  let scope: { points: ScopePoint[]; chosen?: ScopePoint; bars: { inScopeAccuracy: number; outOfScopeRecall: number } } | undefined;
+  if (plan.scope) {
+    const { spec, head } = trained.get(plan.scope.head)!;
+    const best = async (examples: Example[]) => {
+      const probabilities = predictMlp(head, await embed(examples), examples.length);
+      const c = spec.labels.length;
+      return examples.map((e, r) => {
+        const row = Array.from(probabilities.subarray(r * c, (r + 1) * c));
+        const k = row.indexOf(Math.max(...row));
+        return { best: spec.labels[k], score: row[k], gold: e.labels[0] };
+      });
+    };
+    const thresholds = Array.from({ length: 20 }, (_, i) => i / 20);
+    const points = scopeCurve(await best(plan.scope.inScope), await best(plan.scope.outOfScope), new Set(plan.scope.inside), thresholds);
+    const chosen = chooseThreshold(points, plan.scope.bars.inScopeAccuracy);
+    scope = { points, chosen, bars: plan.scope.bars };
+    for (const p of points)
+      log(
+        `scope: threshold ${p.threshold.toFixed(2)}  in-scope accuracy ${p.inScopeAccuracy.toFixed(4)}  out-of-scope recall ${p.outOfScopeRecall.toFixed(4)}`,
+      );
+    log(
+      chosen
+        ? `scope: chosen threshold ${chosen.threshold.toFixed(2)} (in-scope ${chosen.inScopeAccuracy.toFixed(4)}, out-of-scope ${chosen.outOfScopeRecall.toFixed(4)}; bar ${plan.scope.bars.outOfScopeRecall}: ${chosen.outOfScopeRecall >= plan.scope.bars.outOfScopeRecall ? 'met' : 'NOT met'})`
+        : `scope: no threshold keeps in-scope accuracy at ${plan.scope.bars.inScopeAccuracy}`,
+    );
+  }
+
+  let alarm: AlarmReport | undefined;
+  if (plan.alarm) {
+    const { head: name, positive, validation, benign, harmful, bars } = plan.alarm;
+    const { spec, head } = trained.get(name)!;
+    const k = spec.labels.indexOf(positive);
+    const scores = async (examples: Example[]) => {
+      const probabilities = predictMlp(head, await embed(examples), examples.length);
+      return examples.map((_, r) => probabilities[r * spec.labels.length + k]);
+    };
+    const validationScores = await scores(validation);
+    const isPositive = validation.map((e) => e.labels[0] === positive);
+    const thresholds = Array.from({ length: 19 }, (_, i) => (i + 1) / 20);
+    const curve = alarmCurve(
+      validationScores.filter((_, i) => !isPositive[i]),
+      validationScores.filter((_, i) => isPositive[i]),
+      thresholds,
+    );
+    const chosen = chooseAlarm(curve, bars.maxFalseAlarms) ?? curve[curve.length - 1];
+    const [heldOut] = alarmCurve(await scores(benign.examples), await scores(harmful.examples), [chosen.threshold]);
+    alarm = { curve, chosen, heldOut, benign: benign.name, harmful: harmful.name, bars };
+    for (const p of curve)
+      log(`alarm: threshold ${p.threshold.toFixed(2)}  validation false alarms ${p.falseAlarms.toFixed(4)}  recall ${p.recall.toFixed(4)}`);
+    log(
+      `alarm: chosen ${chosen.threshold.toFixed(2)}; ${benign.name}: ${heldOut.falseAlarms.toFixed(4)} flagged (bar ≤ ${bars.maxFalseAlarms}: ${heldOut.falseAlarms <= bars.maxFalseAlarms ? 'met' : 'NOT met'}); ${harmful.name}: recall ${heldOut.recall.toFixed(4)} (bar ≥ ${bars.minRecall}: ${heldOut.recall >= bars.minRecall ? 'met' : 'NOT met'})`,
+    );
+  }
+
   const manifest: EncoderHeadManifest = {
     format: 'onnx-head',
     name: task,
@@ -207,7 +262,9 @@ async function main(): Promise<void> {
   const command = `npm run train -- --task ${task} --data ${relative(root, data)} --hidden ${options.hidden} --epochs ${options.epochs} --weight-decay ${options.weightDecay} --ngrams ${ngramDims} --chars ${chars}${values.float16 ? ' --float16' : ''} --seed ${options.seed}`;
   writeFileSync(
     join(outDir, 'MODEL_CARD.md'),
-    card(task, plan.description, plan.sources, encoder, heads, options, results, command, ngramSpec),
+    card(task, plan.description, plan.sources, encoder, heads, options, results, command, ngramSpec) +
+      (scope ? scopeSection(scope) : '') +
+      (alarm ? alarmSection(alarm) : ''),
   );
   log(`wrote ${relative(root, outDir)}/ (manifest.json, MODEL_CARD.md, ${heads.map((h) => h.file).join(', ')})`);
   await repository.release();
@@ -251,6 +308,63 @@ ${results
 
 - The encoder is all-MiniLM-L6-v2 with int8 weights, English-first; other languages get poorer labels (the language task says which language a message is in).
 - Scores are on the sets above, not on live chat traffic; the social, toxicity and dialog-act sets are small and written for this project.
+`;
+}
+
+/** The card's out-of-scope section: the whole curve and the threshold the policy uses. */
+function scopeSection(scope: {
+  points: ScopePoint[];
+  chosen?: ScopePoint;
+  bars: { inScopeAccuracy: number; outOfScopeRecall: number };
+}): string {
+  const { chosen, bars } = scope;
+  return `
+## Out of scope: the threshold trade-off
+
+A message is taken as one of CLINC's 150 intents only when that intent is the head's best label
+with at least the threshold; otherwise it is out of scope (small talk for the policy). CLINC150 val
+(in-scope) and oos_val, swept:
+
+| threshold | in-scope accuracy | out-of-scope recall |
+|---|---|---|
+${scope.points.map((p) => `| ${p.threshold.toFixed(2)} | ${p.inScopeAccuracy.toFixed(4)} | ${p.outOfScopeRecall.toFixed(4)} |`).join('\n')}
+
+${
+  chosen
+    ? `Chosen: **${chosen.threshold.toFixed(2)}**, the best out-of-scope recall with in-scope accuracy ≥ ${bars.inScopeAccuracy}: in-scope ${chosen.inScopeAccuracy.toFixed(4)}, out-of-scope ${chosen.outOfScopeRecall.toFixed(4)} (bar ${bars.outOfScopeRecall}: ${chosen.outOfScopeRecall >= bars.outOfScopeRecall ? 'met' : 'not met'}). \`thresholds.intent\` in apps/selector/data/policy.json is this value.`
+    : `No threshold keeps in-scope accuracy at ${bars.inScopeAccuracy}.`
+}
+`;
+}
+
+interface AlarmReport {
+  curve: AlarmPoint[];
+  chosen: AlarmPoint;
+  heldOut: AlarmPoint;
+  benign: string;
+  harmful: string;
+  bars: { maxFalseAlarms: number; minRecall: number };
+}
+
+/** The card's alarm section: the validation curve, the chosen threshold and the held-out figures at it. */
+function alarmSection(alarm: AlarmReport): string {
+  const { chosen, heldOut, bars } = alarm;
+  return `
+## The alarm threshold
+
+Chosen on the validation split (the training file's held-out rows): the best recall whose false
+alarms stay at or under ${bars.maxFalseAlarms}.
+
+| threshold | validation false alarms | validation recall |
+|---|---|---|
+${alarm.curve.map((p) => `| ${p.threshold.toFixed(2)} | ${p.falseAlarms.toFixed(4)} | ${p.recall.toFixed(4)} |`).join('\n')}
+
+Chosen: **${chosen.threshold.toFixed(2)}** (\`thresholds.toxic\` in apps/selector/data/policy.json). At it, on sets written apart from the training data:
+
+| set | figure | value | bar |
+|---|---|---|---|
+| ${alarm.benign} | flagged | ${heldOut.falseAlarms.toFixed(4)} | ≤ ${bars.maxFalseAlarms} (${heldOut.falseAlarms <= bars.maxFalseAlarms ? 'met' : 'not met'}) |
+| ${alarm.harmful} | recall | ${heldOut.recall.toFixed(4)} | ≥ ${bars.minRecall} (${heldOut.recall >= bars.minRecall ? 'met' : 'not met'}) |
 `;
 }
 

@@ -67,14 +67,14 @@ describe('pipeline through real Kafka, real NLU models and chdb', () => {
     const res = await postJson(`${stack.gatewayUrl}/v1/messages`, {
       conversationId: `c-${randomUUID()}`,
       userId: 'u-retrieval',
-      text: 'What movie should I watch tonight?',
+      text: 'do you have any friends?',
       deadlineMs: 2000,
     });
     expect(res.status).toBe(200);
     expect(res.body.nlu.sentiment.label).toBe('neutral');
-    // Small talk: the generative model first when it is in time, else the response bank.
-    expect(res.body.reply).toMatchObject({ reason: 'generative.context', source: expect.stringMatching(/^(generative|retrieval)$/) });
-    const persona = 'Something with a twist ending. What did you watch last?';
+    // A question about the bot: the response bank's reply when it is close enough.
+    expect(res.body.reply).toMatchObject({ reason: 'generative.about_bot', source: 'retrieval' });
+    const persona = "I have you, don't I? Tell me about your friends.";
     const rows = await storedRows(res.body.messageId);
     expect(rows.candidates.find((c: { generator: string }) => c.generator === 'retrieval').text).toBe(persona);
     const listed = rows.outcomes[0].candidates as { generator: string; text: string; chosen: boolean }[];

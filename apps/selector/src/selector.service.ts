@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { AbuseCues } from './policy/abuse-cues';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { create } from '@bufbuild/protobuf';
@@ -26,6 +27,7 @@ import { ReplyComposer } from './policy/reply-composer';
 import { ReplyTemplates } from './policy/reply-templates';
 import { ResponsePolicy } from './policy/response-policy';
 import { SafetyScreen } from './policy/safety-screen';
+import { TopicSpotter } from './policy/topic-spotter';
 import type { SelectorConfig } from './selector.config';
 
 type Contribution = { kind: 'nlu'; result: NluResult } | { kind: 'candidate'; result: Candidate };
@@ -80,7 +82,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     const templates = ReplyTemplates.load();
     const policy = ResponsePolicy.load();
     checkTemplates(policy, templates);
-    this.composer = new ReplyComposer(policy, templates, new SafetyScreen(), {
+    this.composer = new ReplyComposer(policy, templates, SafetyScreen.load(), TopicSpotter.load(), AbuseCues.load(), {
       timeZone: config.SELECTOR_TIME_ZONE,
       limits: { turns: config.SELECTOR_HISTORY_TURNS, mentions: 8, topics: 5 },
     });

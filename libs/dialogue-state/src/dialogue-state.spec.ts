@@ -16,6 +16,14 @@ describe('userNameIn', () => {
     expect(userNameIn(text, signals())).toBe(name);
   });
 
+  it('reads accented names, and an introduction at the start of a message without an entity', () => {
+    expect(userNameIn('my name is Tomás btw', signals())).toBe('Tomás');
+    expect(userNameIn('hi im Priya', signals())).toBe('Priya');
+    expect(userNameIn("hello! i'm Hannah", signals())).toBe('Hannah');
+    expect(userNameIn('yo its Keisha', signals())).toBe('Keisha');
+    expect(userNameIn("I'm So done with today", signals())).toBeUndefined();
+    expect(userNameIn("honestly I'm Tired", signals())).toBeUndefined();
+  });
   it('takes "I\'m X" only where the entities task saw a person X', () => {
     expect(userNameIn("I'm Maria, nice to meet you", signals({ entities: [{ kind: 'person', text: 'Maria' }] }))).toBe('Maria');
     expect(userNameIn("I'm Tired of this", signals())).toBeUndefined();

@@ -1,6 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { EngagementSchema, MentionSchema, type ConversationState, type EventMeta, type Mention } from '@app/contracts';
 import { appendTurn, type TurnInit } from './conversation-store';
+import { isCommonEnglish } from './english-words';
 import type { Signals } from './signals';
 
 /** How much of a conversation the state keeps. */
@@ -18,13 +19,21 @@ const NOT_TOPICS = new Set(['oos', 'yes', 'no', 'maybe', 'repeat', 'greeting', '
 /** Above this probability a message counts as toxic. */
 export const TOXIC_AT = 0.5;
 
-/** "my name is Sam", "call me Sam", "I'm Sam" (the last only where the entities task saw a person). */
+/**
+ * "my name is Sam", "call me Sam", "I'm Sam" (the last where the entities task saw a person Sam,
+ * or Sam is capitalised and no common English word).
+ */
 export function userNameIn(text: string, signals: Signals): string | undefined {
-  const stated = text.match(/\b(?:my name is|my name's|call me|i am called|i'm called|you can call me)\s+([A-Za-z][A-Za-z'-]{0,30})/i);
-  if (stated) return capitalize(stated[1]);
-  const introduced = text.match(/\b(?:[Ii] am|[Ii]'m|[Ii]m)\s+([A-Z][a-z'-]{1,30})\b/);
-  if (introduced && signals.entities.some((e) => e.kind === 'person' && e.text.split(/\s+/)[0] === introduced[1])) return introduced[1];
-  return undefined;
+  const stated = text.match(
+    /(?<![\p{L}])(?:my name is|my name's|my names|call me|i am called|i'm called|you can call me)\s+(\p{L}[\p{L}'-]{0,30})/iu,
+  );
+  if (stated && !isCommonEnglish(stated[1])) return capitalize(stated[1]);
+  const introduced = text.match(/(?<![\p{L}])(?:[Ii] am|[Ii]'m|[Ii]m|[Ii]ts|[Ii]t's)\s+(\p{Lu}[\p{Ll}'-]{1,30})(?![\p{L}])/u);
+  if (!introduced || isCommonEnglish(introduced[1])) return undefined;
+  const seen = signals.entities.some((e) => e.kind === 'person' && e.text.split(/\s+/)[0] === introduced[1]);
+  return seen || /^(?:hi|hey|hello|yo|heya|hiya|sup)?[\s,!.]*(?:[Ii] am|[Ii]'m|[Ii]m|[Ii]ts|[Ii]t's)\s/u.test(text.trim())
+    ? introduced[1]
+    : undefined;
 }
 
 const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();

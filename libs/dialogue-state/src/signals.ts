@@ -19,7 +19,7 @@ export interface Signals {
   /** Probability the message is toxic; undefined when the task did not answer. */
   toxicity?: number;
   dialogAct?: { label: string; score: number };
-  language?: string;
+  language?: { label: string; score: number };
   entities: EntityMention[];
 }
 
@@ -43,7 +43,7 @@ export function signalsFrom(nlu: NluSummary[]): Signals {
       ? (toxicity.labels.find((l) => l.name === 'toxic')?.score ?? (toxicity.label === 'toxic' ? toxicity.score : 0))
       : undefined,
     dialogAct: best('dialog_act'),
-    language: best('language')?.label,
+    language: best('language'),
     entities: (entities?.labels ?? [])
       .filter((l) => MENTION_KINDS.has(l.name) && l.text)
       .map((l) => ({ kind: l.name as EntityMention['kind'], text: l.text })),

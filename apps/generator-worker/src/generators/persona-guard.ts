@@ -1,9 +1,5 @@
-/**
- * User text that tries to rewrite the bot: "ignore your instructions", "you are now …", "pretend
- * to be …", "system prompt", or chat-template control tokens pasted in.
- */
-const REWRITE_ATTEMPT =
-  /\b(ignore|forget|disregard|override)\b.{0,40}\b(instructions?|rules?|prompt|persona|previous|above)\b|\byou are now\b|\bfrom now on,? you\b|\b(pretend|act) (to be|as|like)\b|\bsystem prompt\b|\bnew (persona|instructions?)\b|\byour new role\b|\bdeveloper mode\b|\b(repeat|print|show|reveal|output)\b.{0,30}\b(instructions|system prompt|your prompt|(words|text) above)\b|\bDAN\b|\bjailbreak/i;
+import { isRewriteAttempt } from '@app/dialogue-state';
+
 const CONTROL_TOKENS =
   /<\|[^|>]{1,40}\|>|<\/?s>|\[\/?INST\]|^\s*(system|assistant)\s*:|^\s*#{2,}\s*(instruction|system|response)s?\s*:?/gim;
 
@@ -21,7 +17,7 @@ export interface GuardedText {
  */
 export function guardUserText(text: string): GuardedText {
   const cleaned = text.replace(CONTROL_TOKENS, ' ').replace(/\s+/g, ' ').trim();
-  return { text: cleaned, rewriteAttempt: REWRITE_ATTEMPT.test(text) || cleaned !== text.replace(/\s+/g, ' ').trim() };
+  return { text: cleaned, rewriteAttempt: isRewriteAttempt(text) || cleaned !== text.replace(/\s+/g, ' ').trim() };
 }
 
 /** Cuts a message to what the model's context allows (at a word, with an ellipsis): a policy, not a crash. */

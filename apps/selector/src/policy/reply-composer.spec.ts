@@ -1,4 +1,5 @@
 import { create } from '@bufbuild/protobuf';
+import { AbuseCues } from './abuse-cues';
 import {
   CandidateSchema,
   EventMetaSchema,
@@ -13,8 +14,16 @@ import { ReplyComposer } from './reply-composer';
 import { ReplyTemplates } from './reply-templates';
 import { ResponsePolicy } from './response-policy';
 import { SafetyScreen } from './safety-screen';
+import { TopicSpotter } from './topic-spotter';
 
-const composer = new ReplyComposer(ResponsePolicy.load(), ReplyTemplates.load(), new SafetyScreen(), { timeZone: 'UTC' });
+const composer = new ReplyComposer(
+  ResponsePolicy.load(),
+  ReplyTemplates.load(),
+  SafetyScreen.load(),
+  TopicSpotter.load(),
+  AbuseCues.load(),
+  { timeZone: 'UTC' },
+);
 const meta = (messageId: string) =>
   create(EventMetaSchema, { schemaVersion: SCHEMA_VERSION, messageId, conversationId: 'c1', userId: 'u1' });
 const nlu = (task: string, label: string, score = 0.9, spans: { name: string; text: string }[] = []): NluSummary =>
@@ -75,20 +84,42 @@ describe('ReplyComposer', () => {
 
   it('lists every candidate with its status, the chosen one and the rejected one', () => {
     const candidates = [
-      create(CandidateSchema, { generator: 'llm', text: 'That is some bullshit', score: 0.6, status: ResultStatus.OK, latencyMs: 700 }),
-      create(CandidateSchema, { generator: 'retrieval', text: 'what kind of music?', score: 0.7, status: ResultStatus.OK, latencyMs: 40 }),
+      create(CandidateSchema, { generator: 'llm', text: 'Purple? Bold choice.', score: 0.6, status: ResultStatus.OK, latencyMs: 700 }),
+      create(CandidateSchema, {
+        generator: 'retrieval',
+        text: 'That is some bullshit',
+        score: 0.8,
+        status: ResultStatus.OK,
+        latencyMs: 40,
+      }),
     ];
     const turn = composer.compose({
       meta: meta('c1'),
-      text: 'I like music',
+      text: 'I like purple',
       state: undefined,
       nlu: [nlu('intent', 'small_talk')],
       candidates,
     });
-    expect(turn.decision).toMatchObject({ source: 'retrieval', text: 'what kind of music?', rule: 'generative.context' });
+    expect(turn.decision.source).not.toBe('retrieval');
     expect(turn.candidateViews.map((v) => [v.generator, v.status, v.chosen, v.rejected])).toEqual([
-      ['llm', 'ok', false, 'profanity'],
-      ['retrieval', 'ok', true, ''],
+      ['llm', 'ok', false, ''],
+      ['retrieval', 'ok', false, 'profanity'],
     ]);
+    const clean = create(CandidateSchema, {
+      generator: 'retrieval',
+      text: 'purple is a vibe',
+      score: 0.8,
+      status: ResultStatus.OK,
+      latencyMs: 40,
+    });
+    const chosen = composer.compose({
+      meta: meta('c2'),
+      text: 'I like purple',
+      state: undefined,
+      nlu: [nlu('intent', 'small_talk')],
+      candidates: [clean],
+    });
+    expect(chosen.decision).toMatchObject({ source: 'retrieval', text: 'purple is a vibe', rule: 'generative.context' });
+    expect(chosen.candidateViews[0].chosen).toBe(true);
   });
 });

@@ -11,11 +11,22 @@ import {
   type Label,
   type NluSummary,
 } from '@app/contracts';
-import { DEFAULT_LIMITS, nextState, resolvePronouns, signalsFrom, userNameIn, type Signals, type StateLimits } from '@app/dialogue-state';
+import {
+  DEFAULT_LIMITS,
+  isRewriteAttempt,
+  nextState,
+  resolvePronouns,
+  signalsFrom,
+  userNameIn,
+  type Signals,
+  type StateLimits,
+} from '@app/dialogue-state';
 import type { ReplyTemplates } from './reply-templates';
 import type { PolicyDecision, ResponsePolicy } from './response-policy';
 import type { SafetyScreen } from './safety-screen';
+import type { AbuseCues } from './abuse-cues';
 import { slotValues } from './slots';
+import type { TopicSpotter } from './topic-spotter';
 
 export interface ComposeInput {
   meta: EventMeta;
@@ -49,6 +60,8 @@ export class ReplyComposer {
     private readonly policy: ResponsePolicy,
     private readonly templates: ReplyTemplates,
     private readonly screen: SafetyScreen,
+    private readonly topics: TopicSpotter,
+    private readonly cues: AbuseCues,
     private readonly options: { timeZone: string; limits?: StateLimits },
   ) {}
 
@@ -57,17 +70,29 @@ export class ReplyComposer {
     const signals = signalsFrom(input.nlu);
     const own = signals.entities.map((e) => create(MentionSchema, { text: e.text, kind: e.kind }));
     const coreference = resolvePronouns(text, state?.mentions ?? [], own);
-    const userName = userNameIn(text, signals) ?? state?.userName ?? '';
-    const slots = slotValues(state, signals, userName, now, this.options.timeZone);
+    const named = userNameIn(text, signals);
+    const userName = named ?? state?.userName ?? '';
+    const aboutBot = asksBot(text, signals);
+    const spotted = this.topics.spot(text, aboutBot);
+    const slots = { ...slotValues(state, signals, userName, now, this.options.timeZone), relation: spotted.relation };
+    const afterTopic = this.afterTopic(state, spotted.topic, signals);
     const recent = new Set((state?.turns ?? []).map((turn) => turn.templateKey).filter(Boolean));
     const candidates: Record<string, { text: string; score: number }> = {};
     for (const c of input.candidates)
       if (c.status === ResultStatus.OK && c.text) candidates[c.generator] = { text: c.text, score: c.score };
     const decision = this.policy.decide({
+      text,
       signals,
       turnCount: state?.turnCount ?? 0,
+      topic: spotted.topic,
+      afterTopic,
+      asksBot: aboutBot,
+      namesSelf: named !== undefined && named !== state?.userName,
+      rewriteAttempt: isRewriteAttempt(text),
+      abuseCue: this.cues.present(text),
       candidates,
-      realize: (key) => this.templates.realize(key, slots, recent, input.meta.messageId),
+      // Seeded by what was said and when, not by the message id: the same conversation gets the same lines on a replay or an evaluation rerun.
+      realize: (key) => this.templates.realize(key, slots, recent, `${text}#${state?.turnCount ?? 0}`),
       screen: (reply) => this.screen.reject(reply, text),
     });
     const resolvedText = coreference.resolved.length > 0 ? coreference.text : '';
@@ -85,6 +110,7 @@ export class ReplyComposer {
         resolvedText,
         templateKey: decision.lineId ?? '',
         replyReason: decision.rule,
+        topic: spotted.topic ?? '',
       },
       signals,
       this.options.limits ?? DEFAULT_LIMITS,
@@ -109,4 +135,31 @@ export class ReplyComposer {
       ),
     };
   }
+
+  /**
+   * The heavy topic (grief, illness, a breakup) of the last two turns, while this message stays
+   * with it: no topic of its own, the same one, or not a cheerful change of subject.
+   */
+  private afterTopic(state: ConversationState | undefined, topic: string | undefined, signals: Signals): string | undefined {
+    const recent = (state?.turns ?? [])
+      .slice(-2)
+      .map((turn) => turn.topic)
+      .filter(Boolean);
+    const heavy = recent.reverse().find((t) => this.topics.isHeavy(t));
+    if (!heavy) return undefined;
+    if (topic === heavy) return heavy;
+    const mood = signals.sentiment?.label;
+    // No new topic: still with it unless the user sounds fine. A new light topic: moved on unless it still hurts.
+    if (topic === undefined) return mood === 'positive' ? undefined : heavy;
+    return this.topics.isHeavy(topic) || mood !== 'negative' ? undefined : heavy;
+  }
+}
+
+/** "what's your favorite movie?", "do you even sleep?", "if you could watch one movie...": a question about the bot itself. */
+export function asksBot(text: string, signals: Signals): boolean {
+  const question = /\?\s*$/.test(text) || signals.dialogAct?.label === 'question';
+  // The pronoun near the start of a question, so "is it normal to still miss your ex" (generic "your") is not one.
+  const opening =
+    /^\W*(?:[\w']+[,!.]?\s+){0,2}?(?:what'?s|whats|what|which|who|where|when|why|how|do|does|did|are|is|have|has|can|could|would|will|if)\s+(?:[\w']+\s+){0,4}?(?:you|your|yours|u|ur|yourself)\b/i;
+  return opening.test(text) || (question && /^\W*(?:\w+[,!.]?\s+)?(?:you|your|u|ur)\b/i.test(text));
 }

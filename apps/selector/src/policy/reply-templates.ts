@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { repoRoot } from '@app/contracts';
 
 /** Values for a line's {slots}; a line with a slot that has no value is not used. */
-export type SlotValues = Partial<Record<'name' | 'mention' | 'person' | 'place' | 'thing' | 'time' | 'date' | 'weekday', string>>;
+export type SlotValues = Partial<
+  Record<'name' | 'mention' | 'person' | 'place' | 'thing' | 'relation' | 'time' | 'date' | 'weekday', string>
+>;
 
 /** A line chosen for a template key; `lineId` (key#index) is remembered in the turn for variety. */
 export interface Realized {
@@ -38,7 +40,7 @@ export class ReplyTemplates {
   }
 
   /**
-   * A line of `key` with every slot filled, preferring one not in `recent`; the seed (the message id)
+   * A line of `key` with every slot filled, preferring one not in `recent`; the seed (what was said, and at which turn)
    * picks among the candidates, so a replay picks the same line. Undefined when no line can be filled.
    */
   realize(key: string, slots: SlotValues, recent: ReadonlySet<string>, seed: string): Realized | undefined {

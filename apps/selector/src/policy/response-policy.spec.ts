@@ -9,8 +9,13 @@ const screen = new SafetyScreen();
 
 function input(signals: Partial<Signals>, over: Partial<PolicyInput> = {}, text = 'hello there'): PolicyInput {
   return {
+    text,
     signals: { entities: [], ...signals },
     turnCount: 0,
+    asksBot: false,
+    namesSelf: false,
+    rewriteAttempt: false,
+    abuseCue: true,
     candidates: {},
     realize: (key) => templates.realize(key, { name: 'Sam', time: '9:41 AM', date: 'May 1', weekday: 'Friday' }, new Set(), 'seed'),
     screen: (reply) => screen.reject(reply, text),
@@ -18,18 +23,20 @@ function input(signals: Partial<Signals>, over: Partial<PolicyInput> = {}, text 
   };
 }
 const intent = (label: string, score = 0.9) => ({ intent: { label, score } });
+/** A task intent asked for: a command. */
+const request = (label: string) => ({ ...intent(label), dialogAct: { label: 'command', score: 0.9 } });
 const candidates = { llm: { text: 'Tell me more about that!', score: 0.6 }, retrieval: { text: 'that sounds fun', score: 0.8 } };
 
 describe('the response policy (data/policy.json)', () => {
   it.each([
-    [{ toxicity: 0.93, ...intent('insult') }, 'safety.toxic_user', 'canned'],
+    [{ toxicity: 0.99, ...intent('insult') }, 'safety.toxic_user', 'canned'],
     [intent('love_declaration'), 'canned.social', 'canned'],
     [intent('greeting'), 'canned.social', 'canned'],
     [intent('are_you_a_bot'), 'canned.social', 'canned'],
     [intent('weather'), 'canned.weather', 'canned'],
     [intent('time'), 'canned.clock', 'canned'],
     [intent('factual_question'), 'canned.google', 'canned'],
-    [intent('book_flight'), 'canned.task', 'canned'],
+    [{ ...intent('book_flight'), dialogAct: { label: 'command', score: 0.9 } }, 'canned.task', 'canned'],
   ] as const)('%j → %s', (signals, rule, source) => {
     const decision = policy.decide(input(signals, { candidates }));
     expect(decision).toMatchObject({ rule, source, fallback: false });
@@ -54,28 +61,105 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(anonymous).text).not.toContain('{name}');
   });
 
-  it('goes generative for small talk, a long context or low confidence, else retrieval', () => {
+  it('serves retrieval for small talk, a long context or low confidence, and never the LLM', () => {
     for (const signals of [intent('small_talk'), intent('book_flight', 0.2), {}]) {
       expect(policy.decide(input(signals, { candidates }))).toMatchObject({
         rule: 'generative.context',
-        source: 'generative',
-        generator: 'llm',
+        source: 'retrieval',
+        generator: 'retrieval',
       });
     }
-    expect(policy.decide(input(intent('book_flight'), { candidates, turnCount: 5 }))).toMatchObject({ rule: 'canned.task' });
-    expect(policy.decide(input(intent('small_talk'), { candidates: { retrieval: candidates.retrieval } }))).toMatchObject({
-      rule: 'generative.context',
-      source: 'retrieval',
-    });
+    expect(policy.decide(input(request('book_flight'), { candidates, turnCount: 5 }))).toMatchObject({ rule: 'canned.task' });
+    const llmOnly = policy.decide(input(intent('small_talk'), { candidates: { llm: candidates.llm } }));
+    expect(llmOnly.source).not.toBe('generative');
   });
 
   it('skips a candidate below its threshold or rejected by the safety screen, and says why', () => {
-    const unsafe = { llm: { text: 'Oh shit, that is hilarious', score: 0.6 }, retrieval: { text: 'ok', score: 0.1 } };
+    const unsafe = { retrieval: { text: 'Oh shit, that is hilarious', score: 0.9 } };
     const decision = policy.decide(input(intent('small_talk'), { candidates: unsafe }));
-    expect(decision.rejected).toEqual({ llm: 'profanity' });
-    expect(decision.source).not.toBe('generative');
-    const echo = policy.decide(input(intent('small_talk'), { candidates: { llm: { text: 'Hello there!', score: 0.6 } } }, 'hello there'));
-    expect(echo.rejected).toEqual({ llm: 'echo' });
+    expect(decision.rejected).toEqual({ retrieval: 'profanity' });
+    expect(decision.source).not.toBe('retrieval');
+    const low = policy.decide(input(intent('small_talk'), { candidates: { retrieval: { text: 'that sounds fun', score: 0.5 } } }));
+    expect(low.source).not.toBe('retrieval');
+    const echo = policy.decide(
+      input(intent('small_talk'), { candidates: { retrieval: { text: 'Hello there!', score: 0.9 } } }, 'hello there'),
+    );
+    expect(echo.rejected).toEqual({ retrieval: 'echo' });
+  });
+
+  it('believes a toxicity score only with an abuse cue in the message', () => {
+    expect(policy.decide(input({ toxicity: 0.99, ...intent('small_talk') }, { abuseCue: false })).rule).not.toBe('safety.toxic_user');
+  });
+
+  it('does not call a confident compliment, thanks or goodbye toxic, whatever its words', () => {
+    expect(policy.decide(input({ toxicity: 0.99, ...intent('compliment') }))).toMatchObject({ rule: 'canned.social' });
+    expect(policy.decide(input({ toxicity: 0.99, ...intent('goodbye') }))).toMatchObject({ rule: 'canned.social' });
+    expect(policy.decide(input({ toxicity: 0.99, ...intent('compliment', 0.6) }))).toMatchObject({ rule: 'safety.toxic_user' });
+    expect(policy.decide(input({ toxicity: 0.99, ...intent('small_talk') }))).toMatchObject({ rule: 'safety.toxic_user' });
+  });
+
+  it("takes a statement in a task's words as small talk, and a request (a command or a question) as a task", () => {
+    const statement = { ...intent('meeting_schedule'), dialogAct: { label: 'statement', score: 0.9 } };
+    expect(policy.decide(input(statement, { topic: 'work' }))).toMatchObject({ rule: 'canned.topic' });
+    expect(policy.decide(input(statement)).rule).not.toBe('canned.task');
+    expect(policy.decide(input(request('meeting_schedule'), { topic: 'work' }))).toMatchObject({ rule: 'canned.task' });
+    const question = { ...intent('balance'), dialogAct: { label: 'question', score: 0.9 } };
+    expect(policy.decide(input(question))).toMatchObject({ rule: 'canned.task' });
+  });
+
+  it('declines a rewrite attempt with its own line, and greets a user who gives their name by it', () => {
+    expect(policy.decide(input(intent('small_talk'), { rewriteAttempt: true, candidates }))).toMatchObject({ rule: 'safety.injection' });
+    const intro = policy.decide(input(intent('love_declaration', 0.5), { namesSelf: true }));
+    expect(intro).toMatchObject({ rule: 'canned.intro' });
+    expect(intro.text).toContain('Sam');
+  });
+
+  it('answers a social intent only when it is at least 0.5 sure', () => {
+    expect(policy.decide(input(intent('love_declaration', 0.55)))).toMatchObject({ rule: 'canned.social' });
+    expect(policy.decide(input(intent('love_declaration', 0.35))).rule).not.toBe('canned.social');
+  });
+
+  it("answers a topic with its line for the user's sentiment, then its plain lines", () => {
+    const negative = policy.decide(input({ ...intent('small_talk'), sentiment: { label: 'negative', score: 0.9 } }, { topic: 'work' }));
+    expect(negative).toMatchObject({ rule: 'canned.topic', lineId: expect.stringMatching(/^topic\.work\.negative#/) });
+    const neutral = policy.decide(input({ ...intent('small_talk'), sentiment: { label: 'neutral', score: 0.9 } }, { topic: 'work' }));
+    expect(neutral.lineId).toMatch(/^topic\.work#/);
+  });
+
+  it('stays gentle after a heavy topic, unless the user asks about the bot', () => {
+    expect(policy.decide(input(intent('small_talk'), { afterTopic: 'grief', topic: 'food' }))).toMatchObject({
+      rule: 'canned.after_topic',
+      lineId: expect.stringMatching(/^after\.grief#/),
+    });
+    expect(policy.decide(input(intent('small_talk'), { afterTopic: 'grief', asksBot: true, candidates }))).toMatchObject({
+      rule: 'generative.about_bot',
+    });
+  });
+
+  it('answers a question about the bot from a generator, else with a playful dodge', () => {
+    expect(policy.decide(input(intent('small_talk'), { asksBot: true, candidates }))).toMatchObject({
+      rule: 'generative.about_bot',
+      generator: 'retrieval',
+    });
+    expect(policy.decide(input(intent('small_talk'), { asksBot: true }))).toMatchObject({ rule: 'canned.about_bot' });
+  });
+
+  it('acknowledges a clear emotion when no topic was spotted, and ignores an unsure one', () => {
+    const sad = policy.decide(input({ ...intent('small_talk'), ekman: { label: 'sadness', score: 0.8 } }, { candidates }));
+    expect(sad).toMatchObject({ rule: 'canned.feeling', lineId: expect.stringMatching(/^feel\.sadness#/) });
+    const unsure = policy.decide(input({ ...intent('small_talk'), ekman: { label: 'sadness', score: 0.3 } }, { candidates }));
+    expect(unsure.rule).toBe('generative.context');
+  });
+
+  it('answers a message surely in another language with a kind line; an unsure one, or one with English words, as usual', () => {
+    const spanish = { ...intent('greeting'), language: { label: 'es', score: 0.95 } };
+    expect(policy.decide(input(spanish, {}, 'hola, cómo estás'))).toMatchObject({ rule: 'canned.language' });
+    expect(policy.decide(input({ ...spanish, language: { label: 'es', score: 0.4 } }, {}, 'hola, cómo estás'))).toMatchObject({
+      rule: 'canned.social',
+    });
+    expect(policy.decide(input({ ...spanish, language: { label: 'de', score: 0.97 } }, {}, 'hi im Priya'))).toMatchObject({
+      rule: 'canned.social',
+    });
   });
 
   it('mirrors a confident mood when no candidate is usable', () => {
@@ -86,10 +170,10 @@ describe('the response policy (data/policy.json)', () => {
   });
 
   it('falls back with the context when nothing arrived, and always answers', () => {
-    const withMention = input({}, { realize: (key) => templates.realize(key, { mention: 'pizza' }, new Set(), 's') });
-    const decision = policy.decide(withMention);
+    const withPerson = input({}, { realize: (key) => templates.realize(key, { person: 'Anna' }, new Set(), 's') });
+    const decision = policy.decide(withPerson);
     expect(decision).toMatchObject({ rule: 'fallback.context', source: 'fallback', fallback: true });
-    expect(decision.text).toContain('pizza');
+    expect(decision.text).toContain('Anna');
     expect(policy.decide(input({}, { realize: (key) => templates.realize(key, {}, new Set(), 's') }))).toMatchObject({
       rule: 'fallback.context',
       source: 'fallback',
@@ -97,7 +181,7 @@ describe('the response policy (data/policy.json)', () => {
   });
 
   it('treats a task intent outside every named group through the "*" group, and oos as low confidence', () => {
-    expect(policy.decide(input(intent('pay_bill')))).toMatchObject({ rule: 'canned.task' });
+    expect(policy.decide(input(request('pay_bill')))).toMatchObject({ rule: 'canned.task' });
     expect(policy.decide(input(intent('oos', 0.99), { candidates }))).toMatchObject({ rule: 'generative.context' });
   });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from '@app/contracts';
-import type { Signals } from '@app/dialogue-state';
+import { looksEnglish, type Signals } from '@app/dialogue-state';
 import type { Realized } from './reply-templates';
 
 export type ReplySource = 'canned' | 'retrieval' | 'generative' | 'fallback';
@@ -10,11 +10,29 @@ export type ReplySource = 'canned' | 'retrieval' | 'generative' | 'fallback';
 type Condition = {
   toxic?: boolean;
   intentIn?: string;
+  /** The intent's score is at least this (a stricter bar than thresholds.intent for one rule). */
+  minIntent?: number;
   sentiment?: string[];
+  /** The Ekman emotion, when at least thresholds.emotion sure. */
+  emotion?: string[];
+  dialogAct?: string[];
+  /** A topic was spotted in the message (data/topics.json). */
+  topic?: boolean;
+  /** A heavy topic (grief, illness, …) in the last turns, and the message does not cheerfully move on. */
+  afterTopic?: boolean;
+  /** A question addressed to the bot ("what's your favorite movie?"). */
+  asksBot?: boolean;
+  /** The language task is at least thresholds.language sure the message is not in one of these, and it has no common English words. */
+  languageNot?: string[];
+  /** The message gives the user's name ("hi, I'm Priya"). */
+  namesSelf?: boolean;
+  /** The message tries to rewrite the bot ("ignore your instructions", "you are now DAN"). */
+  rewriteAttempt?: boolean;
   minTurns?: number;
   lowConfidence?: boolean;
   any?: Condition[];
   all?: Condition[];
+  not?: Condition;
 };
 
 const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
@@ -22,11 +40,21 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     .object({
       toxic: z.boolean().optional(),
       intentIn: z.string().optional(),
+      minIntent: z.number().min(0).max(1).optional(),
       sentiment: z.array(z.string()).optional(),
+      emotion: z.array(z.string()).optional(),
+      dialogAct: z.array(z.string()).optional(),
+      topic: z.boolean().optional(),
+      afterTopic: z.boolean().optional(),
+      asksBot: z.boolean().optional(),
+      languageNot: z.array(z.string()).optional(),
+      namesSelf: z.boolean().optional(),
+      rewriteAttempt: z.boolean().optional(),
       minTurns: z.number().int().min(0).optional(),
       lowConfidence: z.boolean().optional(),
       any: z.array(conditionSchema).optional(),
       all: z.array(conditionSchema).optional(),
+      not: conditionSchema.optional(),
     })
     .strict(),
 );
@@ -47,6 +75,8 @@ export const policyFileSchema = z.object({
   thresholds: z.object({
     intent: z.number().min(0).max(1),
     sentiment: z.number().min(0).max(1),
+    emotion: z.number().min(0).max(1),
+    language: z.number().min(0).max(1),
     toxic: z.number().min(0).max(1),
     lowConfidence: z.number().min(0).max(1),
     longContextTurns: z.number().int().min(1),
@@ -62,9 +92,23 @@ export type Rule = PolicyFile['rules'][number];
 
 /** What the policy sees when a merge closes. */
 export interface PolicyInput {
+  /** The user's message. */
+  text: string;
   signals: Signals;
   /** Turns before this message. */
   turnCount: number;
+  /** What the message is about (data/topics.json), when a topic was spotted. */
+  topic?: string;
+  /** The heavy topic of the last turns that this message stays with, if any. */
+  afterTopic?: string;
+  /** The message asks the bot something about itself. */
+  asksBot: boolean;
+  /** The message gives the user's name. */
+  namesSelf: boolean;
+  /** The message tries to rewrite the bot. */
+  rewriteAttempt: boolean;
+  /** The message speaks to someone, swears or uses an abusive word (data/abuse-cues.json): a toxicity score needs one. */
+  abuseCue: boolean;
   /** Candidates that arrived in time with status OK, by generator. */
   candidates: Record<string, { text: string; score: number }>;
   /** The line for a template key with its slots filled, or undefined when it has none that fits. */
@@ -103,7 +147,7 @@ export class ResponsePolicy {
     }
     const check = (condition: Condition) => {
       if (condition.intentIn && !this.grouped.has(condition.intentIn)) throw new Error(`policy: no intent group ${condition.intentIn}`);
-      [...(condition.any ?? []), ...(condition.all ?? [])].forEach(check);
+      [...(condition.any ?? []), ...(condition.all ?? []), ...(condition.not ? [condition.not] : [])].forEach(check);
     };
     file.rules.forEach((rule) => check(rule.when));
     const last = file.rules[file.rules.length - 1];
@@ -135,15 +179,31 @@ export class ResponsePolicy {
   private holds(condition: Condition, input: PolicyInput): boolean {
     const { thresholds } = this.file;
     const { signals } = input;
-    if (condition.toxic !== undefined && condition.toxic !== (signals.toxicity ?? 0) >= thresholds.toxic) return false;
+    if (condition.toxic !== undefined && condition.toxic !== ((signals.toxicity ?? 0) >= thresholds.toxic && input.abuseCue)) return false;
     if (condition.intentIn !== undefined) {
       const intent = this.confidentIntent(signals) ?? (signals.intent?.label === 'oos' ? 'oos' : undefined);
       if (!intent || !this.inGroup(intent, condition.intentIn)) return false;
     }
+    if (condition.minIntent !== undefined && (signals.intent?.score ?? 0) < condition.minIntent) return false;
     if (condition.sentiment !== undefined) {
       const sentiment = signals.sentiment;
       if (!sentiment || sentiment.score < thresholds.sentiment || !condition.sentiment.includes(sentiment.label)) return false;
     }
+    if (condition.emotion !== undefined) {
+      const ekman = signals.ekman;
+      if (!ekman || ekman.score < thresholds.emotion || !condition.emotion.includes(ekman.label)) return false;
+    }
+    if (condition.dialogAct !== undefined && !(signals.dialogAct && condition.dialogAct.includes(signals.dialogAct.label))) return false;
+    if (condition.topic !== undefined && condition.topic !== (input.topic !== undefined)) return false;
+    if (condition.afterTopic !== undefined && condition.afterTopic !== (input.afterTopic !== undefined)) return false;
+    if (condition.asksBot !== undefined && condition.asksBot !== input.asksBot) return false;
+    if (condition.languageNot !== undefined) {
+      const language = signals.language;
+      if (!language || language.score < thresholds.language || condition.languageNot.includes(language.label) || looksEnglish(input.text))
+        return false;
+    }
+    if (condition.namesSelf !== undefined && condition.namesSelf !== input.namesSelf) return false;
+    if (condition.rewriteAttempt !== undefined && condition.rewriteAttempt !== input.rewriteAttempt) return false;
     if (condition.minTurns !== undefined && input.turnCount < condition.minTurns) return false;
     if (condition.lowConfidence !== undefined) {
       const low = !signals.intent || signals.intent.score < thresholds.lowConfidence || signals.intent.label === 'oos';
@@ -151,6 +211,7 @@ export class ResponsePolicy {
     }
     if (condition.any && !condition.any.some((c) => this.holds(c, input))) return false;
     if (condition.all && !condition.all.every((c) => this.holds(c, input))) return false;
+    if (condition.not && this.holds(condition.not, input)) return false;
     return true;
   }
 
@@ -178,7 +239,7 @@ export class ResponsePolicy {
     }
     const keys = 'canned' in then ? then.canned : then.fallback;
     for (const key of keys) {
-      const line = input.realize(this.fill(key, input.signals));
+      const line = input.realize(this.fill(key, input));
       if (!line) continue;
       const fallback = 'fallback' in then;
       return { rule: rule.name, source: fallback ? 'fallback' : 'canned', text: line.text, lineId: line.lineId, fallback, rejected };
@@ -186,11 +247,15 @@ export class ResponsePolicy {
     return undefined;
   }
 
-  /** intent.{intent} → intent.greeting; {sentiment} and {emotion} likewise. */
-  private fill(key: string, signals: Signals): string {
+  /** intent.{intent} → intent.greeting; {sentiment}, {emotion}, {topic}, {after} and {act} likewise. */
+  private fill(key: string, input: PolicyInput): string {
+    const { signals } = input;
     return key
       .replace('{intent}', signals.intent?.label ?? '')
       .replace('{sentiment}', signals.sentiment?.label ?? '')
-      .replace('{emotion}', signals.ekman?.label ?? '');
+      .replace('{emotion}', signals.ekman?.label ?? '')
+      .replace('{topic}', input.topic ?? '')
+      .replace('{after}', input.afterTopic ?? '')
+      .replace('{act}', signals.dialogAct?.label ?? '');
   }
 }

@@ -1,0 +1,23 @@
+import { AbuseCues } from './abuse-cues';
+
+describe('abuse cues (data/abuse-cues.json)', () => {
+  const cues = AbuseCues.load();
+
+  it.each([
+    "you're a worthless bot",
+    'shut the f*ck up',
+    "i bet you'd love that",
+    'old women are dried-up hags',
+    'kys',
+    'what a piece of junk',
+  ])('%j has one', (text) => {
+    expect(cues.present(text)).toBe(true);
+  });
+
+  it.each(['be honest', 'my rabbit Clover is chewing through every cable', 'erzähl mir einen witz', 'she only listens to nickelback'])(
+    '%j has none',
+    (text) => {
+      expect(cues.present(text)).toBe(false);
+    },
+  );
+});

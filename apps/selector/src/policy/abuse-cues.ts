@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
+import { z } from 'zod';
+import { repoRoot } from '@app/contracts';
+
+const cueFileSchema = z.object({ $comment: z.string().optional() }).catchall(z.array(z.string().min(1)));
+
+/**
+ * The cues that make a toxicity score believable (data/abuse-cues.json): the message speaks to
+ * someone, swears, or uses an abusive word. The trained head alone also fires on benign lines
+ * ("be honest"); with a cue required, false alarms on held-out benign chat fall (docs/models.md).
+ */
+export class AbuseCues {
+  private readonly words: RegExp;
+  private readonly profanity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+
+  constructor(lists: Record<string, string[]>) {
+    const all = Object.entries(lists)
+      .filter(([name]) => !name.startsWith('$'))
+      .flatMap(([, list]) => list);
+    this.words = new RegExp(`(?<![\\p{L}'])(?:${all.map((w) => w.replace(/\s+/g, '\\s+')).join('|')})(?![\\p{L}])`, 'iu');
+  }
+
+  static load(path = join(repoRoot(), 'apps', 'selector', 'data', 'abuse-cues.json')): AbuseCues {
+    return new AbuseCues(cueFileSchema.parse(JSON.parse(readFileSync(path, 'utf8'))) as Record<string, string[]>);
+  }
+
+  /** The message has a cue of abuse. */
+  present(text: string): boolean {
+    return this.words.test(text) || this.profanity.hasMatch(text);
+  }
+}

@@ -1,0 +1,40 @@
+import { TopicSpotter } from './topic-spotter';
+
+describe('the topic spotter (data/topics.json)', () => {
+  const spotter = TopicSpotter.load();
+
+  it.each([
+    ['my grandma passed away last night', { topic: 'grief', relation: 'grandma' }],
+    ['we had to put our dog down today', { topic: 'grief' }],
+    ['i have the flu and feel like death', { topic: 'illness' }],
+    ['my boyfriend broke up with me', { topic: 'breakup', relation: 'boyfriend' }],
+    ['my boss scheduled three meetings before 10am', { topic: 'work', relation: 'boss' }],
+    ['job interview tomorrow and I am freaking out', { topic: 'nervous' }],
+
+    ['I made lasagna from scratch', { topic: 'food' }],
+    ['my best friend got a corgi', { topic: 'pets', relation: 'best friend' }],
+    ["it's my birthday today!", { topic: 'birthday' }],
+    ["I'm bored, entertain me", { topic: 'bored' }],
+    ['I think I want to learn the guitar', { topic: 'hobbies' }],
+    ["today is my son's birthday. he would have been 8", { topic: 'grief', relation: 'son' }],
+    ['my girlfriend forgot our anniversary', { topic: 'letdown', relation: 'girlfriend' }],
+    ['stuck at the airport, flight delayed 4 hrs', { topic: 'travel_trouble' }],
+    ['found out my boyfriend was cheating', { topic: 'breakup', relation: 'boyfriend' }],
+  ])('%j → %j', (text, spotted) => {
+    expect(spotter.spot(text)).toEqual(spotted);
+  });
+
+  it('leaves a message without a known topic alone, and does not read "won\'t" or "sick of" as news', () => {
+    expect(spotter.spot('what do you think about purple')).toEqual({});
+    expect(spotter.spot("I won't lie, I'm sick of this")).toEqual({});
+  });
+
+  it('marks grief, illness, breakups and loneliness as heavy', () => {
+    expect(['grief', 'illness', 'breakup', 'lonely'].every((t) => spotter.isHeavy(t))).toBe(true);
+    expect(spotter.isHeavy('food')).toBe(false);
+  });
+
+  it('refuses a pattern that is not a regular expression', () => {
+    expect(() => new TopicSpotter({ relations: [], topics: [{ name: 'x', patterns: ['(unclosed'] }] })).toThrow(/x has a bad pattern/);
+  });
+});

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** What an acceptable reply must do (checked where a check exists, judged always). */
+export const MUST = [
+  'acknowledge_negative',
+  'acknowledge_positive',
+  'stay_on_topic',
+  'answer_about_bot',
+  'decline_task',
+  'set_boundary',
+  'refuse_injection',
+  'use_name',
+  'greet',
+  'farewell',
+  'answer_question',
+] as const;
+/** What it must not do. */
+export const MUST_NOT = ['accuse_user', 'task_refusal', 'claim_human', 'instruction_leak', 'cheerful', 'repeat'] as const;
+
+const turnSchema = z
+  .object({
+    user: z.string().min(1),
+    must: z.array(z.enum(MUST)),
+    mustNot: z.array(z.enum(MUST_NOT)),
+    topic: z.array(z.string()),
+  })
+  .strict();
+
+const conversationSchema = z
+  .object({
+    id: z.string().regex(/^[a-z_]+-\d+$/),
+    category: z.string().min(1),
+    turns: z.array(turnSchema).min(1),
+  })
+  .strict();
+
+export type EvalTurn = z.infer<typeof turnSchema>;
+export type EvalConversation = z.infer<typeof conversationSchema>;
+
+/** The committed evaluation set (data/eval/conversations.jsonl), validated: a bad line stops the run with its number. */
+export function readConversations(file: string): EvalConversation[] {
+  const ids = new Set<string>();
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line, i) => {
+      const parsed = conversationSchema.safeParse(JSON.parse(line));
+      if (!parsed.success)
+        throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+      if (ids.has(parsed.data.id)) throw new Error(`${file}:${i + 1}: duplicate id ${parsed.data.id}`);
+      ids.add(parsed.data.id);
+      return parsed.data;
+    });
+}
