@@ -1,5 +1,6 @@
 /**
- * `npm run eval:replies [-- --url http://127.0.0.1:3000] [--min-acceptance 0.85] [--min-coverage 0.8] [--unjudged FILE]`
+ * `npm run eval:replies [-- --url http://127.0.0.1:3000] [--min-acceptance 0.85] [--min-coverage 0.8] [--max-false-accusations 0]
+ *   [--max-task-refusals 0] [--unjudged FILE]`
  *
  * Plays the committed conversations (data/eval/conversations.jsonl) through the public API of a
  * running stack (--url) or of one it starts itself, checks every reply automatically, looks up
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
       generators: { type: 'string', default: 'retrieval,llm' },
       'min-acceptance': { type: 'string', default: '0.85' },
       'min-coverage': { type: 'string', default: '0.8' },
+      'max-false-accusations': { type: 'string', default: '0' },
+      'max-task-refusals': { type: 'string', default: '0' },
       out: { type: 'string', default: '.data/eval-replies.json' },
       unjudged: { type: 'string' },
     },
@@ -64,6 +67,8 @@ async function main(): Promise<void> {
     const report = buildReport(conversations, played, judgements, persona, {
       minAcceptance: Number(values['min-acceptance']),
       minCoverage: Number(values['min-coverage']),
+      maxFalseAccusations: Number(values['max-false-accusations']),
+      maxTaskRefusals: Number(values['max-task-refusals']),
     });
     const out = resolve(root, values.out!);
     mkdirSync(dirname(out), { recursive: true });
@@ -109,8 +114,7 @@ function print(report: EvalReport): void {
   table('by source', report.bySource);
   table('by rule', report.byRule);
   table('by category', report.byCategory);
-  for (const g of report.gates)
-    log(`gate: ${g.name}: ${g.value < 1 && g.value > 0 ? pct(g.value) : g.value} (${g.limit}) ${g.ok ? 'ok' : 'FAILED'}`);
+  for (const g of report.gates) log(`gate: ${g.name}: ${g.share ? pct(g.value) : g.value} (${g.limit}) ${g.ok ? 'ok' : 'FAILED'}`);
 }
 
 main().catch((error) => {

@@ -1,3 +1,4 @@
+import { judgementKey } from './judgements';
 import { checkTurn, nameGiven } from './reply-checks';
 import type { EvalTurn } from './conversation-set';
 
@@ -56,5 +57,13 @@ describe('the automatic reply checks', () => {
     expect(checkTurn(t, reply('Homemade bread? Okay, chef.'), context()).checked.stay_on_topic).toBe(true);
     expect(checkTurn(t, reply('Bakin is my passion.'), context()).checked.stay_on_topic).toBe(true);
     expect(checkTurn(t, reply('Anyway, how is work?'), context()).checked.stay_on_topic).toBe(false);
+  });
+});
+
+describe('judgement keys', () => {
+  it('mask the clock, so a time or date line keeps its verdict on another day', () => {
+    expect(judgementKey('t-1', 0, "It's 9:42 PM on Tuesday.")).toBe(judgementKey('t-1', 0, "It's 10:05 AM on Friday."));
+    expect(judgementKey('t-1', 0, 'December 1.')).toBe(judgementKey('t-1', 0, 'March 30.'));
+    expect(judgementKey('t-1', 0, 'Hi!')).not.toBe(judgementKey('t-1', 1, 'Hi!'));
   });
 });

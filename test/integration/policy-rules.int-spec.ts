@@ -106,7 +106,7 @@ describe('every policy rule on real NLU outputs', () => {
       candidates: [],
     });
     const next = create(EventMetaSchema, { ...meta, messageId: 'm2' });
-    const turn = composer.compose({ meta: next, text: 'what do you think?', state: before.state, nlu: [], candidates: [] });
+    const turn = composer.compose({ meta: next, text: 'and then?', state: before.state, nlu: [], candidates: [] });
     expect(turn.decision).toMatchObject({ rule: 'fallback.context', source: 'fallback', fallback: true });
     expect(turn.decision.text).toMatch(/Anna|puppy/);
   });

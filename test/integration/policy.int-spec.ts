@@ -17,7 +17,7 @@ describe('the response policy on real NLU outputs', () => {
   it.each([
     ['I love you so much', 'canned.social', /blush|love you too|dinner/i],
     ['hello there!', 'canned.social', /./],
-    ['are you a robot?', 'canned.social', /./],
+    ['are you a robot?', 'canned.bot_topic', /AI|chatbot|human/],
     ['what will the weather be like tomorrow?', 'canned.weather', /weather|window/i],
     ['what time is it right now?', 'canned.clock', /\d:\d\d/],
     ['who was the first president of the united states?', 'canned.google', /google|search/i],

@@ -10,7 +10,7 @@ import {
   type ConversationState,
   type NluSummary,
 } from '@app/contracts';
-import { ReplyComposer } from './reply-composer';
+import { ReplyComposer, asksBot } from './reply-composer';
 import { ReplyTemplates } from './reply-templates';
 import { ResponsePolicy } from './response-policy';
 import { SafetyScreen } from './safety-screen';
@@ -121,5 +121,27 @@ describe('ReplyComposer', () => {
     });
     expect(chosen.decision).toMatchObject({ source: 'retrieval', text: 'purple is a vibe', rule: 'generative.context' });
     expect(chosen.candidateViews[0].chosen).toBe(true);
+  });
+});
+
+describe('asksBot', () => {
+  const none = { entities: [] };
+  it.each([
+    'whats your favorite color sassy',
+    'wait do you even sleep?',
+    'so like, who built you',
+    'if you could watch one movie forever what would it be',
+    'are you chatgpt',
+    'hey who am i talking to',
+  ])('%j is a question about the bot', (text) => {
+    expect(asksBot(text, none)).toBe(true);
+  });
+  it.each([
+    'is it normal to still miss your ex after 6 months',
+    'how do you bunny proof a room',
+    'can you do my taxes',
+    'my mom loves you',
+  ])('%j is not', (text) => {
+    expect(asksBot(text, none)).toBe(false);
   });
 });

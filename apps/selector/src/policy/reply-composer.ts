@@ -149,9 +149,9 @@ export class ReplyComposer {
     if (!heavy) return undefined;
     if (topic === heavy) return heavy;
     const mood = signals.sentiment?.label;
-    // No new topic: still with it unless the user sounds fine. A new light topic: moved on unless it still hurts.
-    if (topic === undefined) return mood === 'positive' ? undefined : heavy;
-    return this.topics.isHeavy(topic) || mood !== 'negative' ? undefined : heavy;
+    // Another heavy topic takes over; otherwise still with it unless the user sounds fine.
+    if (topic !== undefined && this.topics.isHeavy(topic)) return undefined;
+    return mood === 'positive' ? undefined : heavy;
   }
 }
 
@@ -160,6 +160,7 @@ export function asksBot(text: string, signals: Signals): boolean {
   const question = /\?\s*$/.test(text) || signals.dialogAct?.label === 'question';
   // The pronoun near the start of a question, so "is it normal to still miss your ex" (generic "your") is not one.
   const opening =
-    /^\W*(?:[\w']+[,!.]?\s+){0,2}?(?:what'?s|whats|what|which|who|where|when|why|how|do|does|did|are|is|have|has|can|could|would|will|if)\s+(?:[\w']+\s+){0,4}?(?:you|your|yours|u|ur|yourself)\b/i;
-  return opening.test(text) || (question && /^\W*(?:\w+[,!.]?\s+)?(?:you|your|u|ur)\b/i.test(text));
+    /^(?!\W*how do (?:you|u)\b)\W*(?:[\w']+[,!.]?\s+){0,2}?(?:what'?s|whats|what|which|who|where|when|why|how|do|does|did|are|is|have|has|if)\s+(?:[\w']+\s+){0,4}?(?:you|your|yours|u|ur|yourself)\b/i;
+  const identity = /\b(?:who am i talking to|who is this|who are (?:you|u))\b/i;
+  return opening.test(text) || identity.test(text) || (question && /^\W*(?:\w+[,!.]?\s+)?(?:you|your|u|ur)\b/i.test(text));
 }

@@ -49,8 +49,9 @@ describe('the response policy (data/policy.json)', () => {
     expect(decision.text).toMatch(/weather|window/i);
   });
 
-  it('fills the clock slots', () => {
-    expect(policy.decide(input(intent('time'))).text).toMatch(/9:41 AM|Friday|May 1/);
+  it('fills the clock slots: the time when asked the time, the date when asked the date', () => {
+    expect(policy.decide(input(intent('time'))).text).toMatch(/9:41 AM/);
+    expect(policy.decide(input(intent('date'))).text).toMatch(/May 1/);
   });
 
   it('uses the personal variant of a social line when the name is known', () => {
@@ -142,6 +143,23 @@ describe('the response policy (data/policy.json)', () => {
       generator: 'retrieval',
     });
     expect(policy.decide(input(intent('small_talk'), { asksBot: true }))).toMatchObject({ rule: 'canned.about_bot' });
+  });
+
+  it('answers a question about the bot on a subject it has a line for before reading the intent', () => {
+    expect(policy.decide(input(intent('are_you_a_bot'), { asksBot: true, topic: 'bot_identity' }))).toMatchObject({
+      rule: 'canned.bot_topic',
+      lineId: expect.stringMatching(/^bot\.bot_identity#/),
+    });
+    expect(policy.decide(input(intent('small_talk'), { asksBot: true, topic: 'weekend' }))).toMatchObject({ rule: 'canned.bot_topic' });
+  });
+
+  it('keeps a going line for what the message does, and takes a "question" without a question\'s form as a statement', () => {
+    const asked = (text: string) =>
+      policy.decide(input({ ...intent('small_talk'), dialogAct: { label: 'question', score: 0.9 } }, {}, text)).lineId;
+    expect(asked('should i do bohemian rhapsody?')).toMatch(/^engage\.question#/);
+    expect(asked('already rewatched shrek twice')).toMatch(/^engage\.statement#/);
+    const thanks = policy.decide(input({ ...intent('small_talk'), dialogAct: { label: 'thanks', score: 0.9 } }));
+    expect(thanks).toMatchObject({ rule: 'canned.engage', lineId: expect.stringMatching(/^mood\.neutral#/) });
   });
 
   it('acknowledges a clear emotion when no topic was spotted, and ignores an unsure one', () => {

@@ -256,6 +256,14 @@ export class ResponsePolicy {
       .replace('{emotion}', signals.ekman?.label ?? '')
       .replace('{topic}', input.topic ?? '')
       .replace('{after}', input.afterTopic ?? '')
-      .replace('{act}', signals.dialogAct?.label ?? '');
+      .replace('{act}', moveOf(input.text, signals.dialogAct?.label));
   }
+}
+
+/** The dialog act, except that a "question" without a question's form reads as a statement. */
+function moveOf(text: string, act: string | undefined): string {
+  if (act !== 'question') return act ?? '';
+  return /\?\s*$|^\W*(?:what|whats|what's|which|who|where|when|why|how|do|does|did|is|are|can|could|should|would|will)\b/i.test(text)
+    ? act
+    : 'statement';
 }

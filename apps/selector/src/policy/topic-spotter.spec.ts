@@ -11,7 +11,10 @@ describe('the topic spotter (data/topics.json)', () => {
     ['my boss scheduled three meetings before 10am', { topic: 'work', relation: 'boss' }],
     ['job interview tomorrow and I am freaking out', { topic: 'nervous' }],
 
-    ['I made lasagna from scratch', { topic: 'food' }],
+    ['I made lasagna from scratch', { topic: 'cooking' }],
+    ['had to put my dog Biscuit down today', { topic: 'grief', relation: 'dog' }],
+    ['my bus is here gotta run', { topic: 'leaving' }],
+    ['got laid off today. whole team', { topic: 'job_loss' }],
     ['my best friend got a corgi', { topic: 'pets', relation: 'best friend' }],
     ["it's my birthday today!", { topic: 'birthday' }],
     ["I'm bored, entertain me", { topic: 'bored' }],
@@ -24,9 +27,19 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot(text)).toEqual(spotted);
   });
 
+  it('reads "can you …" as a request, and a question about the bot by its own topics only when asked', () => {
+    expect(spotter.spot('can you do my taxes').topic).toBe('request');
+    expect(spotter.spot('could you fix my wifi, it keeps dropping').topic).toBe('request');
+    expect(spotter.spot('do you even sleep?', true).topic).toBe('bot_sleep');
+    expect(spotter.spot("I can't sleep").topic).toBe('tired');
+    expect(spotter.spot('do you remember my name?', true).topic).toBe('name_check');
+  });
+
   it('leaves a message without a known topic alone, and does not read "won\'t" or "sick of" as news', () => {
     expect(spotter.spot('what do you think about purple')).toEqual({});
     expect(spotter.spot("I won't lie, I'm sick of this")).toEqual({});
+    expect(spotter.spot('my phone died, do u know the time').topic).toBeUndefined();
+    expect(spotter.spot("i'm dying of boredom").topic).toBe('bored');
   });
 
   it('marks grief, illness, breakups and loneliness as heavy', () => {
