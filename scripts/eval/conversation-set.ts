@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readJsonlRows } from './jsonl';
 
 /** What an acceptable reply must do (checked where a check exists, judged always). */
 export const MUST = [
@@ -41,15 +41,9 @@ export type EvalConversation = z.infer<typeof conversationSchema>;
 /** The committed evaluation set (data/eval/conversations.jsonl), validated: a bad line stops the run with its number. */
 export function readConversations(file: string): EvalConversation[] {
   const ids = new Set<string>();
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line, i) => {
-      const parsed = conversationSchema.safeParse(JSON.parse(line));
-      if (!parsed.success)
-        throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
-      if (ids.has(parsed.data.id)) throw new Error(`${file}:${i + 1}: duplicate id ${parsed.data.id}`);
-      ids.add(parsed.data.id);
-      return parsed.data;
-    });
+  return readJsonlRows(file, conversationSchema).map(({ row, line }) => {
+    if (ids.has(row.id)) throw new Error(`${file}:${line}: duplicate id ${row.id}`);
+    ids.add(row.id);
+    return row;
+  });
 }

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { readJsonlRows } from './jsonl';
 
 const judgementSchema = z
   .object({
@@ -31,16 +32,6 @@ export const judgementKey = (id: string, turn: number, reply: string) =>
 
 /** data/eval/judgements.jsonl: one verdict per (conversation, turn, reply), each with its one-line reason. */
 export function readJudgements(file: string): Map<string, Judgement> {
-  const judged = new Map<string, Judgement>();
-  if (!existsSync(file)) return judged;
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .forEach((line, i) => {
-      const parsed = judgementSchema.safeParse(JSON.parse(line));
-      if (!parsed.success)
-        throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
-      judged.set(judgementKey(parsed.data.id, parsed.data.turn, parsed.data.reply), parsed.data);
-    });
-  return judged;
+  if (!existsSync(file)) return new Map();
+  return new Map(readJsonlRows(file, judgementSchema).map(({ row }) => [judgementKey(row.id, row.turn, row.reply), row]));
 }

@@ -1,12 +1,7 @@
 import { create } from '@bufbuild/protobuf';
-import { AbuseCues } from '../../apps/selector/src/policy/abuse-cues';
 import { CandidateSchema, EventMetaSchema, NluSummarySchema, ResultStatus, SCHEMA_VERSION, type NluSummary } from '@app/contracts';
 import { ModelRepository, type TextClassifier } from '@app/models';
 import { ReplyComposer } from '../../apps/selector/src/policy/reply-composer';
-import { ReplyTemplates } from '../../apps/selector/src/policy/reply-templates';
-import { ResponsePolicy } from '../../apps/selector/src/policy/response-policy';
-import { SafetyScreen } from '../../apps/selector/src/policy/safety-screen';
-import { TopicSpotter } from '../../apps/selector/src/policy/topic-spotter';
 
 const TASKS = ['intent', 'emotion', 'sentiment', 'toxicity', 'dialog_act', 'entities'];
 
@@ -18,14 +13,7 @@ const TASKS = ['intent', 'emotion', 'sentiment', 'toxicity', 'dialog_act', 'enti
 describe('every policy rule on real NLU outputs', () => {
   const repository = new ModelRepository({ runtime: { provider: 'cpu', intraOpThreads: 1 }, fetchMissing: false });
   const models: TextClassifier[] = [];
-  const composer = new ReplyComposer(
-    ResponsePolicy.load(),
-    ReplyTemplates.load(),
-    SafetyScreen.load(),
-    TopicSpotter.load(),
-    AbuseCues.load(),
-    { timeZone: 'UTC' },
-  );
+  const composer = ReplyComposer.load({ timeZone: 'UTC' });
 
   beforeAll(async () => {
     for (const task of TASKS) models.push(await repository.load(task));

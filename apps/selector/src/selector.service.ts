@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { AbuseCues } from './policy/abuse-cues';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { create } from '@bufbuild/protobuf';
@@ -24,10 +23,8 @@ import { METRICS_REGISTRY } from '@app/metrics';
 import { CircuitBreakers } from './merge/circuit-breakers';
 import { DeadlineMerger, type ClosedMerge } from './merge/deadline-merger';
 import { ReplyComposer } from './policy/reply-composer';
-import { ReplyTemplates } from './policy/reply-templates';
-import { ResponsePolicy } from './policy/response-policy';
-import { SafetyScreen } from './policy/safety-screen';
-import { TopicSpotter } from './policy/topic-spotter';
+import type { ReplyTemplates } from './policy/reply-templates';
+import type { ResponsePolicy } from './policy/response-policy';
 import type { SelectorConfig } from './selector.config';
 
 type Contribution = { kind: 'nlu'; result: NluResult } | { kind: 'candidate'; result: Candidate };
@@ -79,13 +76,11 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       ...config.SELECTOR_EXPECTED_TASKS.map((t) => `nlu:${t}`),
       ...config.SELECTOR_EXPECTED_GENERATORS.map((g) => `gen:${g}`),
     ];
-    const templates = ReplyTemplates.load();
-    const policy = ResponsePolicy.load();
-    checkTemplates(policy, templates);
-    this.composer = new ReplyComposer(policy, templates, SafetyScreen.load(), TopicSpotter.load(), AbuseCues.load(), {
+    this.composer = ReplyComposer.load({
       timeZone: config.SELECTOR_TIME_ZONE,
       limits: { turns: config.SELECTOR_HISTORY_TURNS, mentions: 8, topics: 5 },
     });
+    checkTemplates(this.composer.policy, this.composer.templates);
     this.marginMs = config.SELECTOR_MARGIN_MS;
     this.breakers = new CircuitBreakers({
       budget: config.SELECTOR_BREAKER_BUDGET,

@@ -1,5 +1,4 @@
 import { create } from '@bufbuild/protobuf';
-import { AbuseCues } from './abuse-cues';
 import {
   CandidateSchema,
   EventMetaSchema,
@@ -11,19 +10,8 @@ import {
   type NluSummary,
 } from '@app/contracts';
 import { ReplyComposer, asksBot } from './reply-composer';
-import { ReplyTemplates } from './reply-templates';
-import { ResponsePolicy } from './response-policy';
-import { SafetyScreen } from './safety-screen';
-import { TopicSpotter } from './topic-spotter';
 
-const composer = new ReplyComposer(
-  ResponsePolicy.load(),
-  ReplyTemplates.load(),
-  SafetyScreen.load(),
-  TopicSpotter.load(),
-  AbuseCues.load(),
-  { timeZone: 'UTC' },
-);
+const composer = ReplyComposer.load({ timeZone: 'UTC' });
 const meta = (messageId: string) =>
   create(EventMetaSchema, { schemaVersion: SCHEMA_VERSION, messageId, conversationId: 'c1', userId: 'u1' });
 const nlu = (task: string, label: string, score = 0.9, spans: { name: string; text: string }[] = []): NluSummary =>

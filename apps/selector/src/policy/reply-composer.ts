@@ -21,12 +21,12 @@ import {
   type Signals,
   type StateLimits,
 } from '@app/dialogue-state';
-import type { ReplyTemplates } from './reply-templates';
-import type { PolicyDecision, ResponsePolicy } from './response-policy';
-import type { SafetyScreen } from './safety-screen';
-import type { AbuseCues } from './abuse-cues';
+import { ReplyTemplates } from './reply-templates';
+import { ResponsePolicy, type PolicyDecision } from './response-policy';
+import { SafetyScreen } from './safety-screen';
+import { AbuseCues } from './abuse-cues';
 import { slotValues } from './slots';
-import type { TopicSpotter } from './topic-spotter';
+import { TopicSpotter } from './topic-spotter';
 
 export interface ComposeInput {
   meta: EventMeta;
@@ -57,13 +57,25 @@ export interface Composed {
  */
 export class ReplyComposer {
   constructor(
-    private readonly policy: ResponsePolicy,
-    private readonly templates: ReplyTemplates,
+    readonly policy: ResponsePolicy,
+    readonly templates: ReplyTemplates,
     private readonly screen: SafetyScreen,
     private readonly topics: TopicSpotter,
     private readonly cues: AbuseCues,
     private readonly options: { timeZone: string; limits?: StateLimits },
   ) {}
+
+  /** The composer over the selector's data files (policy, lines, topics, abuse cues) and the LLM's persona prompt. */
+  static load(options: { timeZone: string; limits?: StateLimits }): ReplyComposer {
+    return new ReplyComposer(
+      ResponsePolicy.load(),
+      ReplyTemplates.load(),
+      SafetyScreen.load(),
+      TopicSpotter.load(),
+      AbuseCues.load(),
+      options,
+    );
+  }
 
   compose(input: ComposeInput, now = new Date()): Composed {
     const { state, text } = input;
