@@ -29,7 +29,7 @@ describe('reply quality on the committed conversations', () => {
       minAcceptance: 0.6,
       minCoverage: 0.9,
       maxFalseAccusations: 2,
-      maxTaskRefusals: 4,
+      maxTaskRefusals: 3,
     });
     const failed = report.gates.filter((g) => !g.ok);
     expect({ failed, failures: failed.length > 0 ? report.failures.slice(0, 20) : [] }).toEqual({ failed: [], failures: [] });

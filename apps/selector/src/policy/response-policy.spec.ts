@@ -127,6 +127,14 @@ describe('the response policy (data/policy.json)', () => {
     expect(neutral.lineId).toMatch(/^topic\.work#/);
   });
 
+  it('answers a request for advice in kind, even after a heavy topic', () => {
+    expect(policy.decide(input(intent('insult', 0.8), { topic: 'advice', afterTopic: 'breakup' }))).toMatchObject({
+      rule: 'canned.advice',
+      lineId: expect.stringMatching(/^topic\.advice#/),
+    });
+    expect(policy.decide(input(intent('recipe'), { topic: 'food_advice' })).rule).toBe('canned.advice');
+  });
+
   it('stays gentle after a heavy topic, unless the user asks about the bot', () => {
     expect(policy.decide(input(intent('small_talk'), { afterTopic: 'grief', topic: 'food' }))).toMatchObject({
       rule: 'canned.after_topic',

@@ -18,6 +18,8 @@ type Condition = {
   dialogAct?: string[];
   /** A topic was spotted in the message (data/topics.json). */
   topic?: boolean;
+  /** The spotted topic is one of these. */
+  topicIn?: string[];
   /** A heavy topic (grief, illness, …) in the last turns, and the message does not cheerfully move on. */
   afterTopic?: boolean;
   /** A question addressed to the bot ("what's your favorite movie?"). */
@@ -45,6 +47,7 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       emotion: z.array(z.string()).optional(),
       dialogAct: z.array(z.string()).optional(),
       topic: z.boolean().optional(),
+      topicIn: z.array(z.string()).optional(),
       afterTopic: z.boolean().optional(),
       asksBot: z.boolean().optional(),
       languageNot: z.array(z.string()).optional(),
@@ -195,6 +198,7 @@ export class ResponsePolicy {
     }
     if (condition.dialogAct !== undefined && !(signals.dialogAct && condition.dialogAct.includes(signals.dialogAct.label))) return false;
     if (condition.topic !== undefined && condition.topic !== (input.topic !== undefined)) return false;
+    if (condition.topicIn !== undefined && !(input.topic !== undefined && condition.topicIn.includes(input.topic))) return false;
     if (condition.afterTopic !== undefined && condition.afterTopic !== (input.afterTopic !== undefined)) return false;
     if (condition.asksBot !== undefined && condition.asksBot !== input.asksBot) return false;
     if (condition.languageNot !== undefined) {
