@@ -149,8 +149,8 @@ export class ReplyComposer {
   }
 
   /**
-   * The heavy topic (grief, illness, a breakup) of the last two turns, while this message stays
-   * with it: no topic of its own, the same one, or not a cheerful change of subject.
+   * The heavy topic (grief, illness, a breakup, a job loss) of the last two turns, while this
+   * message stays with it: unless another heavy topic takes over or the user sounds fine.
    */
   private afterTopic(state: ConversationState | undefined, topic: string | undefined, signals: Signals): string | undefined {
     const recent = (state?.turns ?? [])
@@ -160,10 +160,8 @@ export class ReplyComposer {
     const heavy = recent.reverse().find((t) => this.topics.isHeavy(t));
     if (!heavy) return undefined;
     if (topic === heavy) return heavy;
-    const mood = signals.sentiment?.label;
-    // Another heavy topic takes over; otherwise still with it unless the user sounds fine.
     if (topic !== undefined && this.topics.isHeavy(topic)) return undefined;
-    return mood === 'positive' ? undefined : heavy;
+    return signals.sentiment?.label === 'positive' ? undefined : heavy;
   }
 }
 
