@@ -1,4 +1,4 @@
-import { accuracy, bestThreshold, macroF1, perLabel } from './metrics';
+import { accuracy, bestThreshold, expectedCalibrationError, macroF1, perLabel } from './metrics';
 
 describe('training metrics', () => {
   it('accuracy counts exact matches', () => {
@@ -23,5 +23,13 @@ describe('training metrics', () => {
     const t = bestThreshold(probabilities, gold);
     expect(t).toBeGreaterThan(0.3);
     expect(t).toBeLessThanOrEqual(0.35);
+  });
+});
+
+describe('expectedCalibrationError', () => {
+  it('is zero when confidence matches accuracy in every bin, and the gap when it does not', () => {
+    expect(expectedCalibrationError([0.5, 0.5, 1, 1], [true, false, true, true], 10)).toBeCloseTo(0);
+    expect(expectedCalibrationError([0.9, 0.9, 0.9, 0.9], [true, false, true, false], 10)).toBeCloseTo(0.4);
+    expect(expectedCalibrationError([0.95, 0.25], [true, true], 10)).toBeCloseTo(0.5 * 0.05 + 0.5 * 0.75);
   });
 });

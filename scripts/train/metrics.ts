@@ -62,3 +62,21 @@ export function bestThreshold(probabilities: number[], gold: boolean[]): number 
   }
   return best;
 }
+
+/**
+ * Expected calibration error of a classifier's top label: rows binned by confidence into `bins`
+ * equal-width bins, |accuracy − mean confidence| per bin, weighted by the bin's share of rows.
+ */
+export function expectedCalibrationError(confidence: number[], correct: boolean[], bins = 15): number {
+  const sums = Array.from({ length: bins }, () => ({ rows: 0, confidence: 0, correct: 0 }));
+  confidence.forEach((c, i) => {
+    const bin = sums[Math.min(bins - 1, Math.floor(c * bins))];
+    bin.rows++;
+    bin.confidence += c;
+    if (correct[i]) bin.correct++;
+  });
+  return sums.reduce(
+    (ece, b) => (b.rows === 0 ? ece : ece + (b.rows / confidence.length) * Math.abs(b.correct / b.rows - b.confidence / b.rows)),
+    0,
+  );
+}
