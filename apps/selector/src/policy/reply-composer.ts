@@ -102,6 +102,7 @@ export class ReplyComposer {
       namesSelf: named !== undefined && named !== state?.userName,
       rewriteAttempt: isRewriteAttempt(text),
       abuseCue: this.cues.present(text),
+      previousRule: state?.turns.at(-1)?.replyReason ?? '',
       candidates,
       // Seeded by what was said and when, not by the message id: the same conversation gets the same lines on a replay or an evaluation rerun.
       realize: (key) => this.templates.realize(key, slots, recent, `${text}#${state?.turnCount ?? 0}`),

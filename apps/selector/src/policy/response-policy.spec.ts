@@ -16,6 +16,7 @@ function input(signals: Partial<Signals>, over: Partial<PolicyInput> = {}, text 
     namesSelf: false,
     rewriteAttempt: false,
     abuseCue: true,
+    previousRule: '',
     candidates: {},
     realize: (key) => templates.realize(key, { name: 'Sam', time: '9:41 AM', date: 'May 1', weekday: 'Friday' }, new Set(), 'seed'),
     screen: (reply) => screen.reject(reply, text),
@@ -182,6 +183,9 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(input(spanish, {}, 'hola, cómo estás'))).toMatchObject({ rule: 'canned.language' });
     expect(policy.decide(input({ ...spanish, language: { label: 'es', score: 0.4 } }, {}, 'hola, cómo estás'))).toMatchObject({
       rule: 'canned.social',
+    });
+    expect(policy.decide(input(spanish, { previousRule: 'canned.language' }, 'hola, cómo estás'))).toMatchObject({
+      rule: 'canned.language_again',
     });
     expect(policy.decide(input({ ...spanish, language: { label: 'de', score: 0.97 } }, {}, 'hi im Priya'))).toMatchObject({
       rule: 'canned.social',

@@ -30,6 +30,8 @@ type Condition = {
   namesSelf?: boolean;
   /** The message tries to rewrite the bot ("ignore your instructions", "you are now DAN"). */
   rewriteAttempt?: boolean;
+  /** The bot's previous reply in the conversation was chosen by one of these rules. */
+  afterRule?: string[];
   minTurns?: number;
   lowConfidence?: boolean;
   any?: Condition[];
@@ -53,6 +55,7 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       languageNot: z.array(z.string()).optional(),
       namesSelf: z.boolean().optional(),
       rewriteAttempt: z.boolean().optional(),
+      afterRule: z.array(z.string()).optional(),
       minTurns: z.number().int().min(0).optional(),
       lowConfidence: z.boolean().optional(),
       any: z.array(conditionSchema).optional(),
@@ -112,6 +115,8 @@ export interface PolicyInput {
   rewriteAttempt: boolean;
   /** The message speaks to someone, swears or uses an abusive word (data/abuse-cues.json): a toxicity score needs one. */
   abuseCue: boolean;
+  /** The rule that chose the bot's previous reply in this conversation ("" at the start). */
+  previousRule: string;
   /** Candidates that arrived in time with status OK, by generator. */
   candidates: Record<string, { text: string; score: number }>;
   /** The line for a template key with its slots filled, or undefined when it has none that fits. */
@@ -208,6 +213,7 @@ export class ResponsePolicy {
     }
     if (condition.namesSelf !== undefined && condition.namesSelf !== input.namesSelf) return false;
     if (condition.rewriteAttempt !== undefined && condition.rewriteAttempt !== input.rewriteAttempt) return false;
+    if (condition.afterRule !== undefined && !condition.afterRule.includes(input.previousRule)) return false;
     if (condition.minTurns !== undefined && input.turnCount < condition.minTurns) return false;
     if (condition.lowConfidence !== undefined) {
       const low = !signals.intent || signals.intent.score < thresholds.lowConfidence || signals.intent.label === 'oos';
