@@ -19,6 +19,8 @@ describe('the topic spotter (data/topics.json)', () => {
     ['any tips for finding an apartment there', { topic: 'tips' }],
     ['ok should i bring a jacket', { topic: 'advice' }],
     ['anyway what should i make for dinner', { topic: 'food_advice' }],
+    ['ok ask me something', { topic: 'ask_me' }],
+    ["what's your favorite food?", { topic: 'food' }],
     ['my best friend got a corgi', { topic: 'pets', relation: 'best friend' }],
     ["it's my birthday today!", { topic: 'birthday' }],
     ["I'm bored, entertain me", { topic: 'bored' }],
