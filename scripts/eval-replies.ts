@@ -7,10 +7,11 @@
  * the reader's judgement of each reply (data/eval/judgements.jsonl), prints the figures per check,
  * source, rule and category, and exits non-zero when a gate is not met.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '@app/models';
+import { llmPersonaPrompt } from '../apps/selector/src/policy/safety-screen';
 import { readConversations } from './eval/conversation-set';
 import { readJudgements } from './eval/judgements';
 import { playConversations, storedCandidates } from './eval/play';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   const root = projectRoot();
   const conversations = readConversations(resolve(root, values.set!));
   const judgements = readJudgements(resolve(root, values.judgements!));
-  const persona = personaPrompt(root);
+  const persona = llmPersonaPrompt(root) ?? '';
   const total = conversations.reduce((n, c) => n + c.turns.length, 0);
   log(`${conversations.length} conversations, ${total} turns, ${judgements.size} judgements`);
   let stack: LocalStack | undefined;
@@ -92,12 +93,6 @@ async function main(): Promise<void> {
   } finally {
     await stack?.stop();
   }
-}
-
-/** The LLM's persona prompt, which no reply may recite. */
-function personaPrompt(root: string): string {
-  const manifest = JSON.parse(readFileSync(join(root, 'models', 'smollm2', 'manifest.json'), 'utf8')) as { persona: string };
-  return readFileSync(join(root, manifest.persona), 'utf8');
 }
 
 function print(report: EvalReport): void {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { llmPersonaPrompt } from '../../apps/selector/src/policy/safety-screen';
 import { readConversations } from '../../scripts/eval/conversation-set';
 import { readJudgements } from '../../scripts/eval/judgements';
 import { playConversations } from '../../scripts/eval/play';
@@ -16,7 +16,7 @@ describe('reply quality on the committed conversations', () => {
   it('leaks nothing, claims no humanity, and holds the judged acceptance, false accusations and task refusals', async () => {
     const conversations = readConversations(join(root, 'data/eval/conversations.jsonl'));
     const judgements = readJudgements(join(root, 'data/eval/judgements.jsonl'));
-    const persona = readFileSync(join(root, 'apps/generator-worker/data/persona.txt'), 'utf8');
+    const persona = llmPersonaPrompt(root) ?? '';
     // A generous deadline, so every NLU task is in on a busy CI machine and the replies are the judged ones.
     const played = await playConversations(stackInfo().gatewayUrl, conversations, {
       concurrency: 4,

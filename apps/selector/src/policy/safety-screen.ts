@@ -40,12 +40,10 @@ export class SafetyScreen {
     this.prompt = new Set(prompts.flatMap(shingles));
   }
 
-  /** The screen with the LLM's persona prompt (models/smollm2's `persona`), when the repository has one. */
+  /** The screen with the LLM's persona prompt, when the repository has one. */
   static load(root = repoRoot()): SafetyScreen {
-    const manifest = join(root, 'models', 'smollm2', 'manifest.json');
-    if (!existsSync(manifest)) return new SafetyScreen();
-    const persona = (JSON.parse(readFileSync(manifest, 'utf8')) as { persona?: string }).persona;
-    return new SafetyScreen(persona ? [readFileSync(join(root, persona), 'utf8')] : []);
+    const persona = llmPersonaPrompt(root);
+    return new SafetyScreen(persona ? [persona] : []);
   }
 
   reject(reply: string, userText: string): string | undefined {
@@ -58,4 +56,12 @@ export class SafetyScreen {
     if (CLAIMS_HUMAN.test(reply)) return 'claims_human';
     return undefined;
   }
+}
+
+/** The LLM's persona prompt (the `persona` file models/smollm2's manifest names), which no reply may recite; undefined without one. */
+export function llmPersonaPrompt(root = repoRoot()): string | undefined {
+  const manifest = join(root, 'models', 'smollm2', 'manifest.json');
+  if (!existsSync(manifest)) return undefined;
+  const persona = (JSON.parse(readFileSync(manifest, 'utf8')) as { persona?: string }).persona;
+  return persona ? readFileSync(join(root, persona), 'utf8') : undefined;
 }
