@@ -56,6 +56,12 @@ describe('pipeline through real Kafka, real NLU models and chdb', () => {
     const listed = rows.outcomes[0].candidates as { generator: string; status: string }[];
     expect(listed.map((c) => c.generator).sort()).toEqual([...stack.generators].sort());
     for (const c of listed) expect(['ok', 'skipped_deadline', 'missing']).toContain(c.status);
+    // Each candidate's model version, index for index: retrieval's names the reply ranker that scored it.
+    const models = rows.outcomes[0].candidate_models as string[];
+    expect(models).toHaveLength(listed.length);
+    expect(models[listed.findIndex((c) => c.generator === 'retrieval')]).toMatch(
+      /^response-bank@[\d.]+\+minilm-l6-v2-int8\+reply-ranker@[\d.]+$/,
+    );
     const { arrived, missed } = rows.outcomes[0] as { arrived: string[]; missed: string[] };
     expect([...arrived, ...missed].sort()).toEqual(
       [...stack.generators.map((g) => `gen:${g}`), ...NLU_TASKS.map((t) => `nlu:${t}`)].sort(),

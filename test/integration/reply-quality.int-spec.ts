@@ -28,8 +28,8 @@ describe('reply quality on the committed conversations', () => {
     const report = buildReport(conversations, played, judgements, persona, {
       minAcceptance: 0.6,
       minCoverage: 0.9,
-      maxFalseAccusations: 2,
-      maxTaskRefusals: 3,
+      maxFalseAccusations: 0,
+      maxTaskRefusals: 0,
     });
     const failed = report.gates.filter((g) => !g.ok);
     expect({ failed, failures: failed.length > 0 ? report.failures.slice(0, 20) : [] }).toEqual({ failed: [], failures: [] });

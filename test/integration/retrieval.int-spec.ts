@@ -18,22 +18,23 @@ describe('embedding retrieval over the response bank', () => {
       expect(alone.text).toBe(batch[i].text);
       expect(alone.score).toBeCloseTo(batch[i].score, 4);
     }
-    expect(generator.modelVersion).toBe('response-bank@1.0.0+minilm-l6-v2-int8');
+    expect(generator.modelVersion).toBe('response-bank@1.1.0+minilm-l6-v2-int8+reply-ranker@1.0.0');
   });
 
   it("keeps the bot's voice where a persona line fits", async () => {
     const [reply] = await generator.generate([{ text: 'What movie should I watch tonight?' }]);
-    expect(reply).toEqual({ text: 'Something with a twist ending. What did you watch last?', score: expect.any(Number) });
+    expect(reply).toEqual({ text: 'Something with a twist ending. What did you watch last?', score: expect.any(Number), origin: 'house' });
     expect(reply.score).toBeGreaterThan(0.7);
   });
 
   it('answers from the corpus of real conversations where no persona line is close', async () => {
     const [reply] = await generator.generate([{ text: 'I love hiking in the mountains' }]);
     expect(reply.text.toLowerCase()).toMatch(/mountain|hik/);
+    expect(reply.origin).toBe('corpus');
   });
 
   it("reads a short answer in the light of the bot's previous reply", async () => {
-    const after = (bot: string) => ({ text: 'yes, a lot', history: [{ user: 'hey', bot }] });
+    const after = (bot: string) => ({ text: 'not really', history: [{ user: 'hey', bot }] });
     const [food, sport] = await generator.generate([
       after('Do you like cooking Italian food?'),
       after('Do you play football on weekends?'),

@@ -105,6 +105,7 @@ export function toRow(consumed: AnyConsumedEvent): { table: string; row: Record<
             chosen: c.chosen,
             rejected: c.rejected,
           })),
+          candidate_models: e.candidates.map((c) => c.modelVersion),
           resolved_text: e.resolvedText,
           resolved_entities: e.resolvedEntities.map((l) => ({ pronoun: l.name, entity: l.text })),
           skipped: e.skipped,

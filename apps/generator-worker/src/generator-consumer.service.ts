@@ -124,6 +124,7 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
         modelVersion: this.generator.modelVersion,
         status: outcome.status,
         error: outcome.status === ResultStatus.ERROR ? outcome.error : '',
+        origin: ok ? (outcome.output.origin ?? '') : '',
       },
     };
   }

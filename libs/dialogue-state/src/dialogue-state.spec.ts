@@ -23,6 +23,10 @@ describe('userNameIn', () => {
     expect(userNameIn('yo its Keisha', signals())).toBe('Keisha');
     expect(userNameIn("I'm So done with today", signals())).toBeUndefined();
     expect(userNameIn("honestly I'm Tired", signals())).toBeUndefined();
+    // A greeting that only introduces: a lowercase name counts; a lowercase word after "im" elsewhere does not.
+    expect(userNameIn('hi im priya btw', signals())).toBe('Priya');
+    expect(userNameIn('hey im tired', signals())).toBeUndefined();
+    expect(userNameIn('im priya and im bored', signals())).toBeUndefined();
   });
   it('takes "I\'m X" only where the entities task saw a person X', () => {
     expect(userNameIn("I'm Maria, nice to meet you", signals({ entities: [{ kind: 'person', text: 'Maria' }] }))).toBe('Maria');

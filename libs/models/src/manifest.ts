@@ -124,7 +124,37 @@ const responseBankManifestSchema = z.object({
   contextWeight: z.number().min(0).max(1),
   /** A persona line wins over a corpus reply that scores at most this much higher. */
   personaMargin: z.number().min(0).max(1),
+  /** The project's house reactions (situations: example prompts and replies), relative to the project root. */
+  reactions: z.string().min(1).optional(),
+  /** The reply ranker (models/<name>) that scores each hit's reply against the conversation. */
+  ranker: z.string().min(1).optional(),
+  /** The ranker chooses among corpus hits whose prompts match within this of the best (our own lines: within personaMargin). */
+  rankerMargin: z.number().min(0).max(1).default(0.03),
+  /** How many nearest prompts retrieval reads before the ranker picks among their replies. */
+  topK: z.number().int().min(1).max(256).default(8),
   batching: batchingSchema,
+});
+
+/**
+ * A learned (conversation, reply) scorer over an encoder's embeddings: a d × d float32 matrix
+ * (little-endian, row-major) in the project's models folder, a logit scale and the logistic
+ * calibration fitted on held-out pairs.
+ */
+const replyRankerManifestSchema = z.object({
+  format: z.literal('reply-ranker'),
+  name: z.string().min(1),
+  version: z.string().min(1),
+  description: z.string().optional(),
+  encoder: z.string().min(1),
+  file: z.string().min(1),
+  sha256,
+  dimension: z.number().int().min(1),
+  scale: z.number().positive(),
+  calibration: z.object({ a: z.number(), b: z.number() }),
+  /** Weight of the bot's previous turn in the conversation's embedding. */
+  contextWeight: z.number().min(0).max(1),
+  /** Held-out figures written by the trainer (recall@1 among 10, MRR, against cosine). */
+  heldOut: z.record(z.string(), z.number()).optional(),
 });
 
 /** A small chat LLM in GGUF, run by llama.cpp (node-llama-cpp), from a pinned wheel. */
@@ -146,6 +176,7 @@ export const modelManifestSchema = z.discriminatedUnion('format', [
   encoderManifestSchema,
   responseBankManifestSchema,
   ggufLlmManifestSchema,
+  replyRankerManifestSchema,
   encoderHeadManifestSchema,
   hfClassifierManifestSchema,
   packagedManifestSchema,
@@ -155,6 +186,7 @@ export type ModelManifest = z.infer<typeof modelManifestSchema>;
 export type EncoderManifest = z.infer<typeof encoderManifestSchema>;
 export type ResponseBankManifest = z.infer<typeof responseBankManifestSchema>;
 export type GgufLlmManifest = z.infer<typeof ggufLlmManifestSchema>;
+export type ReplyRankerManifest = z.infer<typeof replyRankerManifestSchema>;
 /** Manifests whose files come from pinned wheels. */
 export type FetchedManifest = EncoderManifest | ResponseBankManifest | GgufLlmManifest;
 
@@ -191,5 +223,5 @@ export function readManifest(modelsDir: string, name: string): ModelManifest {
 }
 
 export function isTaskManifest(manifest: ModelManifest): manifest is TaskManifest {
-  return !isFetchedManifest(manifest);
+  return !isFetchedManifest(manifest) && manifest.format !== 'reply-ranker';
 }

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { EncoderHeadClassifier, HfSequenceClassifier } from './classifiers';
 import { fetchModel, isFetched, modelCachePath } from './fetch';
+import { ReplyRanker } from './reply-ranker';
 import { isFetchedManifest, isTaskManifest, readManifest, type EncoderManifest, type ModelManifest, type ResponseBankManifest, type TaskManifest } from './manifest';
 import { DEFAULT_RUNTIME, type RuntimeOptions } from './ort';
 import { CompromiseEntityTagger, FastTextLanguageClassifier } from './packaged';
@@ -77,6 +78,13 @@ export class ModelRepository {
     const encoder = await this.encoder(manifest.encoder);
     const index = await ResponseIndex.open(manifest, dir, projectRoot(), encoder, this.runtime, this.options.log, k);
     return { index, encoder, manifest };
+  }
+
+  /** A reply ranker from models/<name> (its weights are tracked in the project, nothing to fetch). */
+  ranker(name: string): ReplyRanker {
+    const manifest = this.manifest(name);
+    if (manifest.format !== 'reply-ranker') throw new Error(`${name} is not a reply ranker`);
+    return ReplyRanker.load(manifest, join(this.modelsDir, name));
   }
 
   async load(name: string): Promise<TextClassifier> {

@@ -7,11 +7,23 @@ import type { ResponseBankManifest } from './manifest';
 import { createSession, ort, type RuntimeOptions } from './ort';
 import type { SentenceEncoder } from './sentence-encoder';
 
-/** One indexed reply and what it answered. */
+/** One indexed reply and what it answered: a line we wrote (persona lines, house reactions) or a corpus turn. */
 export interface BankEntry {
   prompt: string;
   reply: string;
   source: 'persona' | 'corpus';
+}
+
+/** A situation people describe in small talk: example messages, and replies that fit every one of them. */
+export interface Situation {
+  name: string;
+  prompts: string[];
+  replies: string[];
+}
+
+/** Each example message of each situation paired with one of its replies in turn, so near neighbours offer different lines. */
+export function situationPairs(situations: Situation[]): { prompt: string; reply: string }[] {
+  return situations.flatMap((s) => s.prompts.map((prompt, i) => ({ prompt, reply: s.replies[i % s.replies.length] })));
 }
 
 /** A turn → next turn pair from a dialogue corpus, with the turn before it as context. */
@@ -100,7 +112,10 @@ export function searchGraph(keys: Float32Array, dims: number, rows: number, k: n
 
 export interface Hit {
   entry: BankEntry;
+  /** Cosine similarity of the query to the entry's key (its prompt, blended with the turn before). */
   score: number;
+  /** The entry's reply, embedded (unit length): what a reply ranker scores. */
+  replyVector: Float32Array;
 }
 
 /**
@@ -110,6 +125,8 @@ export interface Hit {
 export class ResponseIndex {
   private constructor(
     readonly entries: BankEntry[],
+    private readonly replyVectors: Float32Array,
+    private readonly dimension: number,
     private readonly session: InferenceSession,
     readonly k: number,
   ) {}
@@ -123,9 +140,9 @@ export class ResponseIndex {
     log: (line: string) => void = () => {},
     k = 8,
   ): Promise<ResponseIndex> {
-    const { entries, keys } = await loadOrBuild(manifest, dir, root, encoder, log);
+    const { entries, keys, replies } = await loadOrBuild(manifest, dir, root, encoder, log);
     const session = await createSession(searchGraph(keys, encoder.dimension, entries.length, k), runtime);
-    return new ResponseIndex(entries, session, Math.min(k, entries.length));
+    return new ResponseIndex(entries, replies, encoder.dimension, session, Math.min(k, entries.length));
   }
 
   /** The k nearest entries to each query row, best first, with cosine similarity. */
@@ -135,7 +152,10 @@ export class ResponseIndex {
     const scores = out.top_scores.data as Float32Array;
     const indices = out.top_indices.data as BigInt64Array;
     return Array.from({ length: rows }, (_, r) =>
-      Array.from({ length: this.k }, (_, j) => ({ entry: this.entries[Number(indices[r * this.k + j])], score: scores[r * this.k + j] })),
+      Array.from({ length: this.k }, (_, j) => {
+        const row = Number(indices[r * this.k + j]);
+        return { entry: this.entries[row], score: scores[r * this.k + j], replyVector: this.replyVectors.subarray(row * this.dimension, (row + 1) * this.dimension) };
+      }),
     );
   }
 
@@ -150,51 +170,61 @@ async function loadOrBuild(
   root: string,
   encoder: SentenceEncoder,
   log: (line: string) => void,
-): Promise<{ entries: BankEntry[]; keys: Float32Array }> {
-  const personaFile = join(root, manifest.persona);
-  const personaBytes = readFileSync(personaFile);
-  // A new bank version, encoder, persona file or anything that shapes the keys means a new index;
-  // serving settings (batching, persona margin) do not.
-  const { batching: _batching, personaMargin: _margin, ...shaping } = manifest;
+): Promise<{ entries: BankEntry[]; keys: Float32Array; replies: Float32Array }> {
+  const personaBytes = readFileSync(join(root, manifest.persona));
+  const reactionBytes = manifest.reactions ? readFileSync(join(root, manifest.reactions)) : Buffer.alloc(0);
+  // A new bank version, encoder, persona or reactions file, or anything that shapes the keys means
+  // a new index; serving settings (batching, margins, top-k, ranker) do not.
+  const { batching: _batching, personaMargin: _margin, topK: _topK, ranker: _ranker, rankerMargin: _rankerMargin, ...shaping } = manifest;
   const tag = createHash('sha256')
     .update(`${manifest.version}|${encoder.name}@${encoder.version}|${JSON.stringify(shaping)}`)
     .update(personaBytes)
+    .update(reactionBytes)
     .digest('hex')
     .slice(0, 16);
   const entriesFile = join(dir, `index-${tag}.json`);
   const keysFile = join(dir, `index-${tag}.f32`);
-  if (existsSync(entriesFile) && existsSync(keysFile)) {
+  const repliesFile = join(dir, `index-${tag}.replies.f32`);
+  const d = encoder.dimension;
+  if (existsSync(entriesFile) && existsSync(keysFile) && existsSync(repliesFile)) {
     const entries = JSON.parse(readFileSync(entriesFile, 'utf8')) as BankEntry[];
-    const bytes = readFileSync(keysFile);
-    const keys = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
-    if (keys.length === entries.length * encoder.dimension) return { entries, keys };
+    const [keys, replies] = [keysFile, repliesFile].map((file) => {
+      const bytes = readFileSync(file);
+      return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
+    });
+    if (keys.length === entries.length * d && replies.length === entries.length * d) return { entries, keys, replies };
   }
-  const persona = (JSON.parse(personaBytes.toString('utf8')) as { pairs: { prompt: string; reply: string }[] }).pairs;
+  const persona = [
+    ...(JSON.parse(personaBytes.toString('utf8')) as { pairs: { prompt: string; reply: string }[] }).pairs,
+    ...(manifest.reactions ? situationPairs((JSON.parse(reactionBytes.toString('utf8')) as { situations: Situation[] }).situations) : []),
+  ];
   const corpus = JSON.parse(readFileSync(join(dir, manifest.corpus), 'utf8')) as Record<string, { messages: ChitChatMessage[][] }>;
   const pairs = chitChatPairs(corpus, manifest.maxPairs, manifest.seed, manifest.maxReplyWords);
-  log(`building the response index: ${pairs.length} corpus pairs + ${persona.length} persona lines`);
-  const turns = [...new Set([...pairs.flatMap((p) => [p.prompt, p.context]), ...persona.map((p) => p.prompt)].filter(Boolean))];
+  log(`building the response index: ${pairs.length} corpus pairs + ${persona.length} lines of our own`);
+  const all = [...persona.map((p) => ({ context: '', ...p, source: 'persona' as const })), ...pairs.map((p) => ({ ...p, source: 'corpus' as const }))];
+  const turns = [...new Set(all.flatMap((p) => [p.prompt, p.context, p.reply]).filter(Boolean))];
   const vectors = await embedMany(encoder, turns, log);
   const at = new Map(turns.map((t, i) => [t, i]));
-  const d = encoder.dimension;
   const vector = (text: string) => (text ? vectors.subarray(at.get(text)! * d, (at.get(text)! + 1) * d) : undefined);
-  const entries: BankEntry[] = [];
-  const keys = new Float32Array((persona.length + pairs.length) * d);
-  persona.forEach((p, i) => {
-    keys.set(blend(vector(p.prompt)!.slice(), undefined, 0), i * d);
-    entries.push({ prompt: p.prompt, reply: p.reply, source: 'persona' });
-  });
-  pairs.forEach((p, i) => {
-    keys.set(blend(vector(p.prompt)!.slice(), vector(p.context), manifest.contextWeight), (persona.length + i) * d);
-    entries.push({ prompt: p.prompt, reply: p.reply, source: 'corpus' });
+  const keys = new Float32Array(all.length * d);
+  const replies = new Float32Array(all.length * d);
+  const entries: BankEntry[] = all.map((p, i) => {
+    keys.set(blend(vector(p.prompt)!.slice(), vector(p.context), manifest.contextWeight), i * d);
+    replies.set(blend(vector(p.reply)!.slice(), undefined, 0), i * d);
+    return { prompt: p.prompt, reply: p.reply, source: p.source };
   });
   mkdirSync(dir, { recursive: true });
   // Indexes of earlier bank versions or persona files are of no further use.
   for (const old of readdirSync(dir).filter((f) => f.startsWith('index-') && !f.startsWith(`index-${tag}.`))) rmSync(join(dir, old), { force: true });
-  writeFileSync(`${keysFile}.part`, new Uint8Array(keys.buffer));
-  renameSync(`${keysFile}.part`, keysFile);
+  for (const [file, data] of [
+    [keysFile, keys],
+    [repliesFile, replies],
+  ] as const) {
+    writeFileSync(`${file}.part`, new Uint8Array(data.buffer));
+    renameSync(`${file}.part`, file);
+  }
   writeFileSync(entriesFile, JSON.stringify(entries));
-  return { entries, keys };
+  return { entries, keys, replies };
 }
 
 /** Embeds many texts in length-sorted batches (less padding), printing progress every few seconds. */

@@ -1,22 +1,99 @@
 import type { Hit } from '@app/models';
 import { pick } from './embedding-retrieval.generator';
 
-const hit = (reply: string, score: number, source: 'persona' | 'corpus' = 'corpus'): Hit => ({
-  entry: { prompt: 'p', reply, source },
-  score,
-});
+/** A hit whose reply vector is one-hot at `slot`: a fake ranker reads the slot as the fit. */
+const hit = (reply: string, score: number, source: 'persona' | 'corpus' = 'corpus', slot = 0): Hit => {
+  const replyVector = new Float32Array(4);
+  replyVector[slot] = 1;
+  return { entry: { prompt: 'p', reply, source }, score, replyVector };
+};
+const fits =
+  (...bySlot: number[]) =>
+  (h: Hit) =>
+    bySlot[h.replyVector.indexOf(1)];
 
 describe('pick', () => {
-  it('takes the best hit, its score clamped to [0, 1]', () => {
-    expect(pick('hi', [hit('hey you', 1.0000001), hit('hello', 0.5)], 0.05)).toEqual({ text: 'hey you', score: 1 });
+  it('takes the best hit, scored by its match clamped to [0, 1]', () => {
+    expect(pick('hi', [hit('hey you', 1.0000001), hit('hello', 0.5)], { personaMargin: 0.05 })).toEqual({
+      text: 'hey you',
+      score: 1,
+      origin: 'corpus',
+    });
   });
 
-  it('prefers a persona line within the margin of the best corpus reply', () => {
-    expect(pick('hi', [hit('yo', 0.8), hit('Well hello, you.', 0.76, 'persona')], 0.05).text).toBe('Well hello, you.');
-    expect(pick('hi', [hit('yo', 0.8), hit('Well hello, you.', 0.7, 'persona')], 0.05).text).toBe('yo');
+  it('prefers a line of our own within the margin of the best corpus reply', () => {
+    expect(pick('hi', [hit('yo', 0.8), hit('Well hello, you.', 0.76, 'persona')], { personaMargin: 0.05 })).toEqual({
+      text: 'Well hello, you.',
+      score: 0.76,
+      origin: 'house',
+    });
+    expect(pick('hi', [hit('yo', 0.8), hit('Well hello, you.', 0.7, 'persona')], { personaMargin: 0.05 }).text).toBe('yo');
   });
 
-  it('passes over a reply that only repeats the message', () => {
-    expect(pick('How are you?', [hit('how are you', 0.95), hit('Great, you?', 0.7)], 0.05).text).toBe('Great, you?');
+  it('passes over a reply that only repeats the message, or one the bot said lately', () => {
+    expect(pick('How are you?', [hit('how are you', 0.95), hit('Great, you?', 0.7)], { personaMargin: 0.05 }).text).toBe('Great, you?');
+    expect(pick('hi', [hit('Hey you!', 0.9), hit('Hello there', 0.85)], { personaMargin: 0.05, said: new Set(['hey you']) }).text).toBe(
+      'Hello there',
+    );
+  });
+
+  it('counts a prompt that disagrees with the message on whether it has happened as a weaker match', () => {
+    const done = {
+      ...hit('YES! A pass is a pass.', 0.7, 'persona'),
+      entry: { prompt: 'passed my driving test', reply: 'YES! A pass is a pass.', source: 'persona' as const },
+    };
+    const ahead = {
+      ...hit('Deep breath, you know this.', 0.66, 'persona'),
+      entry: { prompt: 'driving test tomorrow', reply: 'Deep breath, you know this.', source: 'persona' as const },
+    };
+    expect(pick('driving test in 2 hours', [done, ahead], { personaMargin: 0.02 }).text).toBe('Deep breath, you know this.');
+    expect(pick('passed the driving test!!', [done, ahead], { personaMargin: 0.02 }).text).toBe('YES! A pass is a pass.');
+  });
+
+  it('counts a prompt that disagrees with the message on a negation as a weaker match', () => {
+    const hits = [hit('YES! A pass is a pass.', 0.7, 'persona'), hit('Oof, that stings. Retake soon?', 0.66, 'persona')];
+    expect(
+      pick(
+        'didnt pass the road test',
+        [
+          { ...hits[0], entry: { ...hits[0].entry, prompt: 'passed my driving test' } },
+          { ...hits[1], entry: { ...hits[1].entry, prompt: "didn't pass my test" } },
+        ],
+        { personaMargin: 0.02 },
+      ),
+    ).toEqual({
+      text: 'Oof, that stings. Retake soon?',
+      score: 0.66,
+      origin: 'house',
+    });
+  });
+
+  describe('with a ranker', () => {
+    it('takes the corpus reply that fits best among the near-best matches, scored by the lower of match and fit', () => {
+      const hits = [
+        hit('lol', 0.82, 'corpus', 0),
+        hit('That sounds rough. What happened?', 0.8, 'corpus', 1),
+        hit('far off', 0.5, 'corpus', 2),
+      ];
+      expect(pick('my day was awful', hits, { personaMargin: 0.05, fit: fits(0.3, 0.9, 0.99) })).toEqual({
+        text: 'That sounds rough. What happened?',
+        score: 0.8,
+        origin: 'corpus',
+      });
+      expect(pick('my day was awful', hits.slice(0, 2), { personaMargin: 0.05, fit: fits(0.3, 0.6) }).score).toBe(0.6);
+    });
+
+    it('keeps to our own lines when one matches within the margin, the best fitting of them, scored by its match', () => {
+      const hits = [
+        hit('lol', 0.82, 'corpus', 0),
+        hit('Oof. Vent away.', 0.8, 'persona', 1),
+        hit('Ugh. What happened?', 0.79, 'persona', 2),
+      ];
+      expect(pick('my day was awful', hits, { personaMargin: 0.05, fit: fits(0.9, 0.2, 0.6) })).toEqual({
+        text: 'Ugh. What happened?',
+        score: 0.79,
+        origin: 'house',
+      });
+    });
   });
 });

@@ -3,6 +3,8 @@ import {
   ModelRepository,
   blend,
   type Batching,
+  type ReplyRanker,
+  type ResponseBankManifest,
   type Hit,
   type ResponseIndex,
   type RuntimeOptions,
@@ -29,25 +31,35 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   private index?: ResponseIndex;
   private encoder?: SentenceEncoder;
   private personaMargin = 0;
+  private rankerMargin = 0;
   private contextWeight = 0;
+  private ranker?: ReplyRanker;
   /** 10,000 replies × 384 floats: 15 MB. */
   private readonly contextCache = new EmbeddingCache(10_000);
   private readonly repository: ModelRepository;
+  private readonly manifest: ResponseBankManifest;
 
   constructor(runtime: RuntimeOptions, log: (line: string) => void = () => {}) {
     this.repository = new ModelRepository({ runtime, log });
     const manifest = this.repository.manifest(RESPONSE_BANK);
     if (manifest.format !== 'response-bank') throw new Error(`${RESPONSE_BANK} is not a response bank`);
+    this.manifest = manifest;
     this.batching = manifest.batching;
   }
 
   async load(): Promise<void> {
-    const { index, encoder, manifest } = await this.repository.responseIndex(RESPONSE_BANK);
+    const manifest = this.manifest;
+    const { index, encoder } = await this.repository.responseIndex(RESPONSE_BANK, manifest.topK);
     this.index = index;
     this.encoder = encoder;
     this.personaMargin = manifest.personaMargin;
+    this.rankerMargin = manifest.rankerMargin;
     this.contextWeight = manifest.contextWeight;
-    this.modelVersion = `${manifest.name}@${manifest.version}+${encoder.name}`;
+    this.ranker = manifest.ranker ? this.repository.ranker(manifest.ranker) : undefined;
+    if (this.ranker && this.ranker.dimension !== encoder.dimension)
+      throw new Error(`${this.ranker.id} scores ${this.ranker.dimension}-d embeddings, ${encoder.name} makes ${encoder.dimension}`);
+    // The ranker is part of what made the candidate and its score: named in the version.
+    this.modelVersion = `${manifest.name}@${manifest.version}+${encoder.name}${this.ranker ? `+${this.ranker.id}` : ''}`;
   }
 
   async generate(requests: ReplyRequest[]): Promise<GeneratedReply[]> {
@@ -67,9 +79,15 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
       queries.set(blend(row(i).slice(), context, this.contextWeight), i * d);
     });
     const hits = await this.index.search(queries, requests.length);
-    return requests.map((request, i) =>
-      pick(request.text, hits[i], this.personaMargin, new Set((request.history ?? []).map((turn) => normalize(turn.bot)))),
-    );
+    return requests.map((request, i) => {
+      const projected = this.ranker?.project(queries.subarray(i * d, (i + 1) * d));
+      return pick(request.text, hits[i], {
+        personaMargin: this.personaMargin,
+        rankerMargin: this.rankerMargin,
+        said: new Set((request.history ?? []).map((turn) => normalize(turn.bot))),
+        fit: projected && ((hit) => this.ranker!.score(projected, hit.replyVector)),
+      });
+    });
   }
 
   async release(): Promise<void> {
@@ -85,17 +103,53 @@ const normalize = (text: string) =>
     .trim();
 
 /**
- * The best hit that neither echoes the message nor repeats a recent reply (`said`, normalized);
- * a persona hit within `personaMargin` of it wins.
+ * What sentence embeddings barely see: a negation ("didnt pass the road test" sits next to "passed
+ * my driving test") and whether it has happened yet ("driving test in 2 hours" next to "passed my
+ * driving test"). A hit whose prompt disagrees with the message on one counts as a weaker match.
  */
-export function pick(message: string, hits: Hit[], personaMargin: number, said: Set<string> = new Set()): GeneratedReply {
+const CUES = [
+  /\b(?:not|no|never|nothing|nobody|didn'?t|don'?t|doesn'?t|isn'?t|wasn'?t|weren'?t|won'?t|can'?t|cant|couldn'?t|haven'?t|hasn'?t|failed|fail)\b/i,
+  /\b(?:tomorrow|tmrw|tonight|later|soon|upcoming|gonna|going to|will|due|next (?:week|month|year|time|\w+day)|this (?:weekend|week|\w+day)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|in (?:a|an|\d+|two|three|a few) (?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?))\b|\w'll\b/i,
+];
+const CUE_PENALTY = 0.1;
+
+export interface PickOptions {
+  /** A line of our own wins over a corpus reply whose prompt matches at most this much better. */
+  personaMargin: number;
+  /** The ranker chooses among corpus replies whose prompts match within this of the best (default: personaMargin). */
+  rankerMargin?: number;
+  /** The bot's recent replies, normalized: not offered again. */
+  said?: Set<string>;
+  /** The reply ranker's probability that a hit's reply fits the conversation. */
+  fit?: (hit: Hit) => number;
+}
+
+/**
+ * The hit to offer, among those that neither echo the message nor repeat a recent reply: our own
+ * lines whose prompts match within `personaMargin` of the best, when any is there, else the corpus
+ * replies within `rankerMargin` of it; of those, the one the ranker says fits best (without a
+ * ranker: the best match). A line of our own
+ * was written for its prompt, so it is scored by how well that prompt matches the message; a
+ * corpus reply answered someone else, so it is scored by the lower of that match and the ranker's
+ * fit: it must both answer a similar message and read as a reply to this one.
+ */
+export function pick(message: string, hits: Hit[], options: PickOptions): GeneratedReply {
   const echo = normalize(message);
+  const said = options.said ?? new Set<string>();
   const usable = hits.filter((h) => {
     const reply = normalize(h.entry.reply);
     return reply !== echo && !said.has(reply);
   });
-  const best = usable[0] ?? hits[0];
-  const persona = usable.find((h) => h.entry.source === 'persona' && h.score >= best.score - personaMargin);
-  const chosen = persona ?? best;
-  return { text: chosen.entry.reply, score: Math.max(0, Math.min(1, chosen.score)) };
+  const cues = CUES.map((cue) => cue.test(message));
+  const pool = (usable.length > 0 ? usable : hits)
+    .map((h) => ({ ...h, score: h.score - CUE_PENALTY * CUES.filter((cue, i) => cue.test(h.entry.prompt) !== cues[i]).length }))
+    .sort((a, b) => b.score - a.score);
+  const within = (margin: number) => pool.filter((h) => h.score >= pool[0].score - margin);
+  const ours = within(options.personaMargin).filter((h) => h.entry.source === 'persona');
+  const fit = options.fit ?? (() => 1);
+  const scored = (ours.length > 0 ? ours : within(options.rankerMargin ?? options.personaMargin)).map((hit) => ({ hit, fit: fit(hit) }));
+  const { hit, fit: chosenFit } = scored.reduce((a, b) => (b.fit > a.fit ? b : a));
+  const clamp = (x: number) => Math.max(0, Math.min(1, x));
+  const house = hit.entry.source === 'persona';
+  return { text: hit.entry.reply, score: clamp(house ? hit.score : Math.min(hit.score, chosenFit)), origin: house ? 'house' : 'corpus' };
 }

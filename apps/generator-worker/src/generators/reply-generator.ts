@@ -6,6 +6,8 @@ import type { Batching } from '@app/models';
 export interface GeneratedReply {
   text: string;
   score: number;
+  /** Retrieval: "house" (a line of our own) or "corpus" (a real reply); the policy can ask for one. */
+  origin?: 'house' | 'corpus';
   /** Tokens generated, for generators that generate (benchmarks report tokens/s). */
   tokens?: number;
 }

@@ -20,4 +20,11 @@ describe('abuse cues (data/abuse-cues.json)', () => {
       expect(cues.present(text)).toBe(false);
     },
   );
+
+  it('tells an insult or a swear from speaking to someone', () => {
+    expect(cues.insults("you're a worthless bot")).toBe(true);
+    expect(cues.insults('shut the f*ck up')).toBe(true);
+    expect(cues.insults('it suits you honestly')).toBe(false);
+    expect(cues.present('it suits you honestly')).toBe(true);
+  });
 });

@@ -13,13 +13,16 @@ const cueFileSchema = z.object({ $comment: z.string().optional() }).catchall(z.a
  */
 export class AbuseCues {
   private readonly words: RegExp;
+  /** Every list but `address`: an abusive word whoever it is said to. */
+  private readonly insultWords: RegExp;
   private readonly profanity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
 
   constructor(lists: Record<string, string[]>) {
-    const all = Object.entries(lists)
-      .filter(([name]) => !name.startsWith('$'))
-      .flatMap(([, list]) => list);
-    this.words = new RegExp(`(?<![\\p{L}'])(?:${all.map((w) => w.replace(/\s+/g, '\\s+')).join('|')})(?![\\p{L}])`, 'iu');
+    const named = Object.entries(lists).filter(([name]) => !name.startsWith('$'));
+    const words = (list: string[]) =>
+      new RegExp(`(?<![\\p{L}'])(?:${list.map((w) => w.replace(/\s+/g, '\\s+')).join('|')})(?![\\p{L}])`, 'iu');
+    this.words = words(named.flatMap(([, list]) => list));
+    this.insultWords = words(named.filter(([name]) => name !== 'address').flatMap(([, list]) => list));
   }
 
   static load(path = join(repoRoot(), 'apps', 'selector', 'data', 'abuse-cues.json')): AbuseCues {
@@ -29,5 +32,10 @@ export class AbuseCues {
   /** The message has a cue of abuse. */
   present(text: string): boolean {
     return this.words.test(text) || this.profanity.hasMatch(text);
+  }
+
+  /** The message has an abusive word or swears (speaking to someone alone is not enough). */
+  insults(text: string): boolean {
+    return this.insultWords.test(text) || this.profanity.hasMatch(text);
   }
 }

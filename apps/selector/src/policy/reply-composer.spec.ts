@@ -121,6 +121,8 @@ describe('asksBot', () => {
     'if you could watch one movie forever what would it be',
     'are you chatgpt',
     'hey who am i talking to',
+    'can you remember stuff i tell you',
+    'could u ever love someone',
   ])('%j is a question about the bot', (text) => {
     expect(asksBot(text, none)).toBe(true);
   });
@@ -128,6 +130,7 @@ describe('asksBot', () => {
     'is it normal to still miss your ex after 6 months',
     'how do you bunny proof a room',
     'can you do my taxes',
+    'can you remind me to call mom',
     'my mom loves you',
   ])('%j is not', (text) => {
     expect(asksBot(text, none)).toBe(false);

@@ -89,9 +89,9 @@ export class ReplyComposer {
     const slots = { ...slotValues(state, signals, userName, now, this.options.timeZone), relation: spotted.relation };
     const afterTopic = this.afterTopic(state, spotted.topic, signals);
     const recent = new Set((state?.turns ?? []).map((turn) => turn.templateKey).filter(Boolean));
-    const candidates: Record<string, { text: string; score: number }> = {};
+    const candidates: Record<string, { text: string; score: number; origin: string }> = {};
     for (const c of input.candidates)
-      if (c.status === ResultStatus.OK && c.text) candidates[c.generator] = { text: c.text, score: c.score };
+      if (c.status === ResultStatus.OK && c.text) candidates[c.generator] = { text: c.text, score: c.score, origin: c.origin };
     const decision = this.policy.decide({
       text,
       signals,
@@ -102,6 +102,7 @@ export class ReplyComposer {
       namesSelf: named !== undefined && named !== state?.userName,
       rewriteAttempt: isRewriteAttempt(text),
       abuseCue: this.cues.present(text),
+      insultCue: this.cues.insults(text),
       previousRule: state?.turns.at(-1)?.replyReason ?? '',
       candidates,
       // Seeded by what was said and when, not by the message id: the same conversation gets the same lines on a replay or an evaluation rerun.
@@ -144,6 +145,7 @@ export class ReplyComposer {
           status: (ResultStatus[c.status] ?? 'UNSPECIFIED').toLowerCase(),
           chosen: decision.generator === c.generator,
           rejected: decision.rejected[c.generator] ?? '',
+          modelVersion: c.modelVersion,
         }),
       ),
     };
@@ -173,5 +175,10 @@ export function asksBot(text: string, signals: Signals): boolean {
   const opening =
     /^(?!\W*how do (?:you|u)\b)\W*(?:[\w']+[,!.]?\s+){0,2}?(?:what'?s|whats|what|which|who|where|when|why|how|do|does|did|are|is|have|has|if)\s+(?:[\w']+\s+){0,4}?(?:you|your|yours|u|ur|yourself)\b/i;
   const identity = /\b(?:who am i talking to|who is this|who are (?:you|u))\b/i;
-  return opening.test(text) || identity.test(text) || (question && /^\W*(?:\w+[,!.]?\s+)?(?:you|your|u|ur)\b/i.test(text));
+  // What the bot can do as a being (not a task): "can you remember stuff i tell you", "could you ever love someone".
+  const ability =
+    /^\W*(?:[\w']+[,!.]?\s+)?(?:can|could|will|would|do) (?:you|u) (?:\w+ )?(?:remember|forget|see|hear|feel|think|dream|sleep|love|learn|get bored|get tired)\b/i;
+  return (
+    opening.test(text) || identity.test(text) || ability.test(text) || (question && /^\W*(?:\w+[,!.]?\s+)?(?:you|your|u|ur)\b/i.test(text))
+  );
 }

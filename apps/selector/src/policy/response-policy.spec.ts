@@ -16,6 +16,7 @@ function input(signals: Partial<Signals>, over: Partial<PolicyInput> = {}, text 
     namesSelf: false,
     rewriteAttempt: false,
     abuseCue: true,
+    insultCue: false,
     previousRule: '',
     candidates: {},
     realize: (key) => templates.realize(key, { name: 'Sam', time: '9:41 AM', date: 'May 1', weekday: 'Friday' }, new Set(), 'seed'),
@@ -63,6 +64,22 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(anonymous).text).not.toContain('{name}');
   });
 
+  it('serves a house reaction at 0.6, one at 0.5 only in place of a generic line, a corpus reply only at 0.75', () => {
+    const house = (score: number) => ({
+      retrieval: { text: 'Welcome to the sore club! That was your muscles growing.', score, origin: 'house' },
+    });
+    expect(policy.decide(input(intent('small_talk'), { candidates: house(0.65) }))).toMatchObject({
+      rule: 'generative.house',
+      source: 'retrieval',
+    });
+    const sure = { sentiment: { label: 'negative', score: 0.9 } };
+    expect(policy.decide(input({ ...intent('small_talk'), ...sure }, { candidates: house(0.55) })).rule).toBe('canned.mood');
+    expect(policy.decide(input(intent('small_talk'), { candidates: house(0.55) })).rule).toBe('generative.house_floor');
+    expect(policy.decide(input(intent('small_talk'), { candidates: house(0.45) })).rule).not.toMatch(/^generative/);
+    const corpus = { retrieval: { text: 'haha same, my legs hurt too', score: 0.6, origin: 'corpus' } };
+    expect(policy.decide(input(intent('small_talk'), { candidates: corpus })).rule).not.toMatch(/^generative/);
+  });
+
   it('serves retrieval for small talk, a long context or low confidence, and never the LLM', () => {
     for (const signals of [intent('small_talk'), intent('book_flight', 0.2), {}]) {
       expect(policy.decide(input(signals, { candidates }))).toMatchObject({
@@ -98,6 +115,13 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(input({ toxicity: 0.99, ...intent('goodbye') }))).toMatchObject({ rule: 'canned.social' });
     expect(policy.decide(input({ toxicity: 0.99, ...intent('compliment', 0.6) }))).toMatchObject({ rule: 'safety.toxic_user' });
     expect(policy.decide(input({ toxicity: 0.99, ...intent('small_talk') }))).toMatchObject({ rule: 'safety.toxic_user' });
+    // Positive, speaking to the bot, no insult or swear ("it suits you honestly"): not abuse; with one, it is.
+    const positive = { toxicity: 0.99, ...intent('small_talk'), sentiment: { label: 'positive', score: 0.8 } };
+    expect(policy.decide(input(positive)).rule).not.toBe('safety.toxic_user');
+    expect(policy.decide(input(positive, { insultCue: true })).rule).toBe('safety.toxic_user');
+    expect(
+      policy.decide(input({ toxicity: 0.99, ...intent('small_talk') }, { topic: 'play' }, 'give me a would you rather')).rule,
+    ).not.toBe('safety.toxic_user');
   });
 
   it("takes a statement in a task's words as small talk, and a request (a command or a question) as a task", () => {

@@ -24,6 +24,8 @@ type Condition = {
   afterTopic?: boolean;
   /** A question addressed to the bot ("what's your favorite movie?"). */
   asksBot?: boolean;
+  /** The message has an abusive word or swears. */
+  insultCue?: boolean;
   /** The language task is at least thresholds.language sure the message is not in one of these, and it has no common English words. */
   languageNot?: string[];
   /** The message gives the user's name ("hi, I'm Priya"). */
@@ -52,6 +54,7 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       topicIn: z.array(z.string()).optional(),
       afterTopic: z.boolean().optional(),
       asksBot: z.boolean().optional(),
+      insultCue: z.boolean().optional(),
       languageNot: z.array(z.string()).optional(),
       namesSelf: z.boolean().optional(),
       rewriteAttempt: z.boolean().optional(),
@@ -71,7 +74,15 @@ const ruleSchema = z.object({
   when: conditionSchema,
   then: z.union([
     z.object({ canned: z.array(z.string()).min(1) }).strict(),
-    z.object({ generators: z.array(z.string()).min(1) }).strict(),
+    z
+      .object({
+        generators: z.array(z.string()).min(1),
+        /** Only a candidate of this origin (retrieval's "house" or "corpus"). */
+        origin: z.string().min(1).optional(),
+        /** The bar for this rule, instead of thresholds.candidates. */
+        minScore: z.number().min(0).max(1).optional(),
+      })
+      .strict(),
     z.object({ fallback: z.array(z.string()).min(1) }).strict(),
   ]),
 });
@@ -115,10 +126,12 @@ export interface PolicyInput {
   rewriteAttempt: boolean;
   /** The message speaks to someone, swears or uses an abusive word (data/abuse-cues.json): a toxicity score needs one. */
   abuseCue: boolean;
+  /** An abusive word or a swear in the message (data/abuse-cues.json, without the second person). */
+  insultCue: boolean;
   /** The rule that chose the bot's previous reply in this conversation ("" at the start). */
   previousRule: string;
   /** Candidates that arrived in time with status OK, by generator. */
-  candidates: Record<string, { text: string; score: number }>;
+  candidates: Record<string, { text: string; score: number; origin?: string }>;
   /** The line for a template key with its slots filled, or undefined when it has none that fits. */
   realize: (key: string) => Realized | undefined;
   /** Why a reply must not be sent, or undefined when it may. */
@@ -206,6 +219,7 @@ export class ResponsePolicy {
     if (condition.topicIn !== undefined && !(input.topic !== undefined && condition.topicIn.includes(input.topic))) return false;
     if (condition.afterTopic !== undefined && condition.afterTopic !== (input.afterTopic !== undefined)) return false;
     if (condition.asksBot !== undefined && condition.asksBot !== input.asksBot) return false;
+    if (condition.insultCue !== undefined && condition.insultCue !== input.insultCue) return false;
     if (condition.languageNot !== undefined) {
       const language = signals.language;
       if (!language || language.score < thresholds.language || condition.languageNot.includes(language.label) || looksEnglish(input.text))
@@ -236,7 +250,8 @@ export class ResponsePolicy {
     if ('generators' in then) {
       for (const generator of then.generators) {
         const candidate = input.candidates[generator];
-        if (!candidate || candidate.score < (this.file.thresholds.candidates[generator] ?? 0)) continue;
+        if (!candidate || candidate.score < (then.minScore ?? this.file.thresholds.candidates[generator] ?? 0)) continue;
+        if (then.origin !== undefined && candidate.origin !== then.origin) continue;
         const why = rejected[generator] ?? input.screen(candidate.text);
         if (why) {
           rejected[generator] = why;

@@ -45,6 +45,7 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('what do you think about purple')).toEqual({});
     expect(spotter.spot("I won't lie, I'm sick of this")).toEqual({});
     expect(spotter.spot('my phone died, do u know the time').topic).toBeUndefined();
+    expect(spotter.spot('died 64 times. i counted').topic).toBeUndefined();
     expect(spotter.spot("i'm dying of boredom").topic).toBe('bored');
   });
 
