@@ -241,9 +241,9 @@ ${manifest.description}
 
 - Encoder: \`${manifest.encoder}\`; score = σ(a · ${manifest.scale} · q·W·r + b), a = ${manifest.calibration.a.toFixed(4)}, b = ${manifest.calibration.b.toFixed(4)}.
 - Data: the Chit-Chat corpus (PyPI \`chitchat-dataset\`), turn → next turn with the turn before as context; ${trainPairs} training pairs and ${heldOutPairs} held-out pairs from conversations never trained on (1 in 10 by a hash of the conversation id).
-- Training: W starts as the identity (plain cosine); softmax cross entropy of each conversation against its true reply, the batch's other replies${hard > 0 ? ` and ${hard} hard negatives (replies of the nearest other prompts)` : ''}; weight decay pulls W back towards the identity.
+- Training: W starts as the identity (plain cosine); softmax cross entropy of each conversation's true reply against the batch's other replies${hard > 0 ? ` and ${hard} hard negatives (replies of the nearest other prompts)` : ''}; weight decay pulls W back towards the identity.
 
-## Held-out ranking (${heldOutPairs} conversations, the true reply among 10 candidates)
+## Held-out ranking (${heldOutPairs} pairs, the true reply among 10 candidates)
 
 Random candidates (the other 9 are replies from other held-out conversations):
 
