@@ -76,6 +76,10 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(input({ ...intent('small_talk'), ...sure }, { candidates: house(0.55) })).rule).toBe('canned.mood');
     expect(policy.decide(input(intent('small_talk'), { candidates: house(0.55) })).rule).toBe('generative.house_floor');
     expect(policy.decide(input(intent('small_talk'), { candidates: house(0.45) })).rule).not.toMatch(/^generative/);
+    // A close house reaction comes before a topic line, never on a heavy topic.
+    expect(policy.decide(input(intent('small_talk'), { topic: 'work', candidates: house(0.75) })).rule).toBe('generative.house_first');
+    expect(policy.decide(input(intent('small_talk'), { topic: 'work', candidates: house(0.65) })).rule).toBe('canned.topic');
+    expect(policy.decide(input(intent('small_talk'), { topic: 'grief', candidates: house(0.9) })).rule).toBe('canned.topic');
     const corpus = { retrieval: { text: 'haha same, my legs hurt too', score: 0.6, origin: 'corpus' } };
     expect(policy.decide(input(intent('small_talk'), { candidates: corpus })).rule).not.toMatch(/^generative/);
   });
