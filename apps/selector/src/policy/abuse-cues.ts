@@ -12,16 +12,20 @@ const cueFileSchema = z.object({ $comment: z.string().optional() }).catchall(z.a
  * ("be honest"); with a cue required, false alarms on held-out benign chat fall (docs/models.md).
  */
 export class AbuseCues {
-  private readonly words: RegExp;
-  /** Every list but `address`: an abusive word whoever it is said to. */
+  /** The `address` list: speaking to someone. */
+  private readonly address: RegExp;
+  /** Every other list: an abusive word whoever it is said to. */
   private readonly insultWords: RegExp;
   private readonly profanity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
 
   constructor(lists: Record<string, string[]>) {
     const named = Object.entries(lists).filter(([name]) => !name.startsWith('$'));
+    // An empty list matches nothing (an empty alternation would match everything).
     const words = (list: string[]) =>
-      new RegExp(`(?<![\\p{L}'])(?:${list.map((w) => w.replace(/\s+/g, '\\s+')).join('|')})(?![\\p{L}])`, 'iu');
-    this.words = words(named.flatMap(([, list]) => list));
+      list.length === 0
+        ? /(?!)/
+        : new RegExp(`(?<![\\p{L}'])(?:${list.map((w) => w.replace(/\s+/g, '\\s+')).join('|')})(?![\\p{L}])`, 'iu');
+    this.address = words(named.filter(([name]) => name === 'address').flatMap(([, list]) => list));
     this.insultWords = words(named.filter(([name]) => name !== 'address').flatMap(([, list]) => list));
   }
 
@@ -31,7 +35,7 @@ export class AbuseCues {
 
   /** The message has a cue of abuse. */
   present(text: string): boolean {
-    return this.words.test(text) || this.profanity.hasMatch(text);
+    return this.address.test(text) || this.insults(text);
   }
 
   /** The message has an abusive word or swears (speaking to someone alone is not enough). */
