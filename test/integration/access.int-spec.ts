@@ -116,6 +116,6 @@ describe('access: keys, rate limits, a signed-in dashboard, idempotent retries',
     expect(afterCrash.body.messageId).toBe(first.body.messageId);
     expect(afterCrash.body.reply).toMatchObject({ text: first.body.reply.text, reason: first.body.reply.reason });
     const metrics = await (await fetch(`${stack.url('selector')}/metrics`)).text();
-    expect(metrics).toMatch(/^selector_redelivered_answered_total(\{[^}]*\})? [1-9]/m);
+    expect(metrics).toMatch(/^selector_retried_answered_total(\{[^}]*\})? [1-9]/m);
   });
 });

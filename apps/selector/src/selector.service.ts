@@ -1,13 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { create } from '@bufbuild/protobuf';
 import {
   CandidateViewSchema,
-  ConversationStateSchema,
-  NluSummarySchema,
-  OutcomeSchema,
-  ReplySchema,
   ResultStatus,
   Topic,
   deriveMeta,
@@ -18,20 +14,23 @@ import {
   type Turn,
 } from '@app/contracts';
 import { ConversationStore, answeredTurn } from '@app/dialogue-state';
-import { CoPartitionedAssigner, EventProducer, KafkaRuntime, type AnyConsumedEvent, type EventConsumer } from '@app/kafka';
+import { CoPartitionedAssigner, EventProducer, HeldOffsets, KafkaRuntime, type AnyConsumedEvent, type EventConsumer } from '@app/kafka';
 import { METRICS_REGISTRY } from '@app/metrics';
+import { answerEvents, answeredAgain, repeatedReply } from './answer/answer-events';
 import { CircuitBreakers } from './merge/circuit-breakers';
 import { DeadlineMerger, type ClosedMerge } from './merge/deadline-merger';
+import { checkTemplates, summarize } from './policy/policy-checks';
 import { ReplyComposer } from './policy/reply-composer';
-import type { ReplyTemplates } from './policy/reply-templates';
-import type { ResponsePolicy } from './policy/response-policy';
 import type { SelectorConfig } from './selector.config';
+import { SelectorMetrics } from './selector.metrics';
 
 type Contribution = { kind: 'nlu'; result: NluResult } | { kind: 'candidate'; result: Candidate };
 
 interface MessageContext {
   message: ChatMessage;
   partition: number;
+  /** Its chat.messages offset: held (not committed past) until the answer is acknowledged. */
+  offset: string;
   deadlineAtMs: number;
   traceId: string;
   /** Contributors this merge waits for. */
@@ -46,6 +45,10 @@ interface MessageContext {
  * Topology: chat.messages + nlu.results + chat.candidates (co-partitioned by conversation) →
  * deadline merge → policy → chat.replies + chat.outcomes + chat.conversations. The last is this
  * selector's state changelog: restored before a newly assigned partition's messages are handled.
+ *
+ * A message's offset is committed only once its reply, outcome and state are acknowledged by the
+ * broker (they are sent until they are): a crash in between redelivers it, and the state then
+ * tells the redelivered record (already answered) from a client's retry (answered again).
  */
 @Injectable()
 export class SelectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -59,12 +62,8 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly conversations = new ConversationStore();
   private readonly breakers: CircuitBreakers;
   private readonly marginMs: number;
-  private readonly replies: Counter;
-  private readonly redelivered: Counter;
-  private readonly late: Counter;
-  private readonly arrival: Histogram;
-  private readonly rejected: Counter;
-  private readonly latency: Histogram;
+  private readonly held = new HeldOffsets();
+  private readonly metrics: SelectorMetrics;
 
   constructor(
     @Inject(APP_CONFIG) config: SelectorConfig,
@@ -90,77 +89,12 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       cooldownMs: config.SELECTOR_BREAKER_COOLDOWN_MS,
     });
     this.merger = new DeadlineMerger<Contribution>({ marginMs: config.SELECTOR_MARGIN_MS, onClose: (merge) => this.answer(merge) });
-    this.replies = new Counter({
-      name: 'selector_replies_total',
-      help: 'Replies by source and rule',
-      labelNames: ['source', 'rule'],
-      registers: [registry],
-    });
-    this.redelivered = new Counter({
-      name: 'selector_redelivered_answered_total',
-      help: 'Messages redelivered (after a restart or rebalance) that their conversation state shows as answered',
-      registers: [registry],
-    });
-    this.late = new Counter({
-      name: 'selector_late_contributions_total',
-      help: 'Results that arrived after their merge closed (deadline misses)',
-      labelNames: ['contributor'],
-      registers: [registry],
-    });
-    this.arrival = new Histogram({
-      name: 'selector_contribution_arrival_seconds',
-      help: 'Acceptance at the gateway to an answer (status OK) reaching the selector, on time or late, per contributor',
-      labelNames: ['contributor'],
-      buckets: [0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.5, 2, 5],
-      registers: [registry],
-    });
-    this.rejected = new Counter({
-      name: 'selector_rejected_candidates_total',
-      help: 'Candidates the safety screen rejected',
-      labelNames: ['generator', 'reason'],
-      registers: [registry],
-    });
-    this.latency = new Histogram({
-      name: 'selector_reply_latency_seconds',
-      help: 'Acceptance at the gateway to reply produced',
-      labelNames: ['source'],
-      buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2],
-      registers: [registry],
-    });
-    const { merger, conversations, breakers, expected } = this;
-    new Gauge({
-      name: 'selector_conversations',
-      help: 'Conversations whose state this selector holds',
-      registers: [registry],
-      collect() {
-        this.set(conversations.size);
-      },
-    });
-    new Gauge({
-      name: 'selector_open_merges',
-      help: 'Messages waiting for contributions',
-      registers: [registry],
-      collect() {
-        this.set(merger.openCount);
-      },
-    });
-    new Gauge({
-      name: 'selector_breaker_open',
-      help: 'Whether merges stop waiting for a contributor (1 open, 0.5 probing, 0 closed)',
-      labelNames: ['contributor'],
-      registers: [registry],
-      collect() {
-        for (const c of expected) this.set({ contributor: c }, { closed: 0, half_open: 0.5, open: 1 }[breakers.state(c)]);
-      },
-    });
-    new Gauge({
-      name: 'selector_contributor_p95_budget_share',
-      help: "p95 of recent answer times as a share of each message's time budget (above 1: misses; capped at 10)",
-      labelNames: ['contributor'],
-      registers: [registry],
-      collect() {
-        for (const c of expected) this.set({ contributor: c }, Math.min(10, breakers.p95(c)));
-      },
+    this.metrics = new SelectorMetrics(registry, {
+      merger: this.merger,
+      conversations: this.conversations,
+      breakers: this.breakers,
+      held: this.held,
+      expected: this.expected,
     });
     this.consumer = kafka.consumer({
       groupId: 'selector',
@@ -168,9 +102,14 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       fromBeginning: true,
       partitionAssigners: [CoPartitionedAssigner],
       changelog: { topic: Topic.conversations, mode: 'owner', onRevoked: (partitions) => this.conversations.drop(partitions) },
+      holdCommits: { topic: Topic.messages, offsets: this.held },
       maxWaitTimeInMs: 100,
       partitionsConsumedConcurrently: 12,
-      handle: async (events) => events.forEach((event) => this.route(event)),
+      handle: async (events, heartbeat) => {
+        // While answers cannot be published, take no more input (they are retried meanwhile).
+        while (this.producer.failing) await Promise.race([this.producer.whenDelivering(), heartbeat().then(() => pause(1_000))]);
+        events.forEach((event) => this.route(event));
+      },
     });
   }
 
@@ -178,11 +117,15 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     await this.consumer.start();
   }
 
-  /** Stops taking input, answers every open merge now, and waits until those replies are out. */
+  /**
+   * Answers every open merge now and waits until those answers are acknowledged, then leaves the
+   * group (committing their offsets), so the partitions' next owner neither loses nor repeats them.
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer.stop();
+    this.consumer.pauseAll();
     this.merger.closeAll();
     await Promise.allSettled([...this.publishing]);
+    await this.consumer.stop();
   }
 
   private route(consumed: AnyConsumedEvent): void {
@@ -194,8 +137,12 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
         // derives the id from the client's message id). Never answered twice; a retry gets the same reply.
         const answered = answeredTurn(this.conversations.get(consumed.key), messageId);
         if (answered) {
-          this.redelivered.inc();
-          this.replyAgain(message, answered, consumed);
+          if (answeredAgain(answered, consumed.offset) === 'redelivery') {
+            this.metrics.redelivered.inc();
+          } else {
+            this.metrics.retried.inc();
+            this.replyAgain(message, answered, consumed);
+          }
           return;
         }
         if (this.merger.isKnown(messageId)) {
@@ -203,9 +150,11 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
           return;
         }
         const waitedFor = this.expected.filter((c) => this.breakers.shouldWait(c, messageId));
+        this.held.hold(consumed.partition, consumed.offset);
         this.contexts.set(messageId, {
           message,
           partition: consumed.partition,
+          offset: consumed.offset,
           deadlineAtMs: consumed.deadlineAtMs,
           traceId: consumed.traceId,
           waitedFor,
@@ -235,35 +184,23 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
 
   private contribute(contributor: string, messageId: string, deadlineAtMs: number, contribution: Contribution): void {
     const { meta, status } = contribution.result;
-    if (status === ResultStatus.OK) this.arrival.observe({ contributor }, (Date.now() - meta!.acceptedAtMs) / 1000);
-    if (this.merger.add(messageId, contributor, contribution, deadlineAtMs) === 'late') this.late.inc({ contributor });
+    if (status === ResultStatus.OK) this.metrics.arrival.observe({ contributor }, (Date.now() - meta!.acceptedAtMs) / 1000);
+    if (this.merger.add(messageId, contributor, contribution, deadlineAtMs) === 'late') this.metrics.late.inc({ contributor });
   }
 
   /** Sends an answered message's reply again, to the gateway that now waits for it; nothing else changes. */
   private replyAgain(message: ChatMessage, turn: Turn, consumed: AnyConsumedEvent): void {
     if (!message.replyTo) return;
     const meta = deriveMeta(message.meta!);
+    this.publish(meta.messageId, [repeatedReply(meta, message, turn, consumed.deadlineAtMs, consumed.traceId)]);
+  }
+
+  /** Sends until acknowledged (in order with everything else this selector sends), then runs `acked`. */
+  private publish(messageId: string, events: Parameters<EventProducer['send']>[0], acked?: () => void): void {
     const published = this.producer
-      .send([
-        {
-          key: meta.conversationId,
-          deadlineAtMs: consumed.deadlineAtMs,
-          traceId: consumed.traceId,
-          topic: Topic.replies,
-          schema: ReplySchema,
-          value: {
-            meta,
-            text: turn.replyText,
-            source: turn.replySource,
-            reason: turn.replyReason,
-            fallback: turn.replySource === 'fallback',
-            latencyMs: Math.max(0, Date.now() - meta.acceptedAtMs),
-            replyTo: message.replyTo,
-            clientMessageId: message.clientMessageId,
-          },
-        },
-      ])
-      .catch((error: Error) => this.logger.error(`could not send the reply for ${meta.messageId} again: ${error.message}`))
+      .send(events, { untilAcked: true })
+      .then(acked)
+      .catch((error: Error) => this.logger.error(`could not publish the answer to ${messageId}: ${error.message}`))
       .finally(() => this.publishing.delete(published));
     this.publishing.add(published);
   }
@@ -289,85 +226,35 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       else if (result.result.status === ResultStatus.OK && result.result.labels.length > 0) nlu.push(summarize(result.result));
     }
     const state = this.conversations.get(meta.conversationId);
-    const turn = this.composer.compose({ meta, text: message.text, state, nlu, candidates });
-    const { decision } = turn;
+    const composed = this.composer.compose({ meta, text: message.text, state, nlu, candidates, messageOffset: context.offset });
+    const { decision } = composed;
     const missingGenerators = [...merge.missed, ...context.skipped]
       .filter((c) => c.startsWith('gen:') && !merge.contributions.has(c))
       .map((c) => create(CandidateViewSchema, { generator: c.slice('gen:'.length), status: 'missing' }));
     // Memory first: the conversation's next message may be merged before the changelog write is acknowledged.
-    this.conversations.apply(context.partition, turn.state);
+    this.conversations.apply(context.partition, composed.state);
     const latencyMs = Math.max(0, Date.now() - meta.acceptedAtMs);
-    const common = { key: meta.conversationId, deadlineAtMs: context.deadlineAtMs, traceId: context.traceId };
-    this.replies.inc({ source: decision.source, rule: decision.rule });
-    for (const [generator, reason] of Object.entries(decision.rejected)) this.rejected.inc({ generator, reason });
-    this.latency.observe({ source: decision.source }, latencyMs / 1000);
-    const replyTo = new Set([message.replyTo, ...context.alsoReplyTo]);
-    const published = this.producer
-      .send([
-        ...[...replyTo].map((gateway) => ({
-          ...common,
-          topic: Topic.replies,
-          schema: ReplySchema,
-          value: {
-            meta,
-            text: decision.text,
-            source: decision.source,
-            reason: decision.rule,
-            fallback: decision.fallback,
-            latencyMs,
-            nlu,
-            replyTo: gateway,
-            clientMessageId: message.clientMessageId,
-          },
-        })),
-        {
-          ...common,
-          topic: Topic.outcomes,
-          schema: OutcomeSchema,
-          value: {
-            meta,
-            replyText: decision.text,
-            source: decision.source,
-            fallback: decision.fallback,
-            policyRule: decision.rule,
-            expected: this.expected,
-            arrived: [...merge.contributions.keys()],
-            missed: merge.missed,
-            deadlineReached: merge.deadlineReached,
-            latencyMs,
-            nlu,
-            candidates: [...turn.candidateViews, ...missingGenerators],
-            resolvedText: turn.resolvedText,
-            resolvedEntities: turn.resolvedEntities,
-            skipped: context.skipped,
-          },
-        },
-        { ...common, topic: Topic.conversations, schema: ConversationStateSchema, value: turn.state },
-      ])
-      .catch((error: Error) => this.logger.error(`could not publish the reply for ${merge.messageId}: ${error.message}`))
-      .finally(() => this.publishing.delete(published));
-    this.publishing.add(published);
+    this.metrics.replies.inc({ source: decision.source, rule: decision.rule });
+    for (const [generator, reason] of Object.entries(decision.rejected)) this.metrics.rejected.inc({ generator, reason });
+    this.metrics.latency.observe({ source: decision.source }, latencyMs / 1000);
+    const events = answerEvents({
+      meta,
+      message,
+      composed,
+      nlu,
+      missingGenerators,
+      replyTo: [...new Set([message.replyTo, ...context.alsoReplyTo])],
+      expected: this.expected,
+      arrived: [...merge.contributions.keys()],
+      missed: merge.missed,
+      skipped: context.skipped,
+      deadlineReached: merge.deadlineReached,
+      deadlineAtMs: context.deadlineAtMs,
+      traceId: context.traceId,
+      latencyMs,
+    });
+    this.publish(merge.messageId, events, () => this.held.release(context.partition, context.offset));
   }
 }
 
-/** Fails start-up when the policy names a template key (one without {placeholders}) that replies.json lacks. */
-function checkTemplates(policy: ResponsePolicy, templates: ReplyTemplates): void {
-  const missing = policy.file.rules
-    .flatMap((rule) => ('canned' in rule.then ? rule.then.canned : 'fallback' in rule.then ? rule.then.fallback : []))
-    .filter((key) => !key.includes('{') && !templates.has(key));
-  if (missing.length > 0) throw new Error(`policy names templates that replies.json lacks: ${missing.join(', ')}`);
-}
-
-/** What a reply and an outcome carry of one NLU result: the best label, the labels, the groups. */
-export function summarize(result: NluResult): NluSummary {
-  const best = result.labels[0];
-  return create(NluSummarySchema, {
-    task: result.task,
-    label: best.name,
-    score: best.score,
-    model: result.modelName,
-    latencyMs: result.latencyMs,
-    labels: result.labels,
-    groups: result.groups,
-  });
-}
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -16,6 +16,7 @@ import {
 } from '@app/contracts';
 import { ChangelogRestore } from './changelog-restore';
 import type { EventProducer } from './event-producer';
+import type { HeldOffsets } from './held-offsets';
 
 export interface ConsumedEvent<T extends LogicalTopic = LogicalTopic> {
   topic: T;
@@ -61,6 +62,12 @@ export interface EventConsumerOptions {
   sessionTimeoutMs?: number;
   changelog?: ChangelogOptions;
   /**
+   * For a handler whose work outlives `handle` (a merge that answers later): the committed offset
+   * of this topic's partitions never passes an offset the handler still holds. Offsets are then
+   * committed by this consumer every `commitIntervalMs` and when it stops, not by kafkajs.
+   */
+  holdCommits?: { topic: LogicalTopic; offsets: HeldOffsets; commitIntervalMs?: number };
+  /**
    * Handles one partition's decoded batch, in offset order. Offsets are committed only after it
    * resolves (at-least-once); long work should call heartbeat() so the group keeps the member.
    */
@@ -82,6 +89,9 @@ export class EventConsumer {
   private readonly admin?: Admin;
   private readonly restored?: Counter;
   private readonly lag?: Gauge;
+  /** With holdCommits: per deployed topic and partition, the next offset to read, and what was last committed. */
+  private readonly handled = new Map<string, { topic: string; partition: number; next: string; committed?: string }>();
+  private commitTimer?: NodeJS.Timeout;
 
   constructor(
     kafka: Kafka,
@@ -102,6 +112,7 @@ export class EventConsumer {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
       this.logger.log(`joined as ${payload.memberId}, assigned ${JSON.stringify(payload.memberAssignment)}`);
+      if (options.holdCommits) this.forgetRevoked(options.holdCommits, payload.memberAssignment);
       if (options.changelog) this.onAssigned(options.changelog, payload.memberAssignment);
     });
     if (options.changelog) this.admin = kafka.admin();
@@ -143,16 +154,28 @@ export class EventConsumer {
       topics: this.options.topics.map((topic) => this.names.of(topic)),
       fromBeginning: this.options.fromBeginning,
     });
+    const hold = this.options.holdCommits;
+    if (hold) {
+      this.commitTimer = setInterval(() => void this.commitHandled(), hold.commitIntervalMs ?? 500);
+      this.commitTimer.unref();
+    }
     await this.consumer.run({
-      autoCommit: true,
+      autoCommit: !hold,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
 
+  /** Fetches nothing more (shutdown): the batches being handled finish, and stop() commits them. */
+  pauseAll(): void {
+    this.consumer.pause(this.options.topics.map((topic) => ({ topic: this.names.of(topic) })));
+  }
+
   async stop(): Promise<void> {
     this.joined = false;
+    clearInterval(this.commitTimer);
+    if (this.options.holdCommits) await this.commitHandled();
     await this.consumer.disconnect();
     await this.admin?.disconnect();
   }
@@ -232,8 +255,44 @@ export class EventConsumer {
       if (this.restore.advance(batch.partition, batch.lastOffset(), batch.messages.length)) this.finishRestore(changelog, batch.partition);
     }
     resolveOffset(batch.lastOffset());
-    await commitOffsetsIfNecessary();
+    if (this.options.holdCommits) this.noteHandled(batch.topic, batch.partition, batch.lastOffset());
+    else await commitOffsetsIfNecessary();
     await heartbeat();
+  }
+
+  private noteHandled(topic: string, partition: number, lastOffset: string): void {
+    const key = `${topic}\0${partition}`;
+    const entry = this.handled.get(key) ?? { topic, partition, next: '0' };
+    entry.next = (BigInt(lastOffset) + 1n).toString();
+    this.handled.set(key, entry);
+  }
+
+  /**
+   * Commits, per partition, the next offset to read, held back to the lowest offset the handler
+   * still holds. A failed commit is tried again next time (the offsets only ever move forward).
+   */
+  private async commitHandled(): Promise<void> {
+    const hold = this.options.holdCommits;
+    if (!hold) return;
+    const heldTopic = this.names.of(hold.topic);
+    const due = [...this.handled.values()]
+      .map((entry) => ({ entry, offset: entry.topic === heldTopic ? hold.offsets.committable(entry.partition, entry.next) : entry.next }))
+      .filter(({ entry, offset }) => entry.committed === undefined || BigInt(offset) > BigInt(entry.committed));
+    if (due.length === 0) return;
+    try {
+      await this.consumer.commitOffsets(due.map(({ entry, offset }) => ({ topic: entry.topic, partition: entry.partition, offset })));
+      for (const { entry, offset } of due) entry.committed = offset;
+    } catch (error) {
+      this.logger.warn(`could not commit offsets (next time): ${(error as Error).message}`);
+    }
+  }
+
+  /** After a rebalance: partitions this member lost are neither committed by it nor held any more. */
+  private forgetRevoked(hold: NonNullable<EventConsumerOptions['holdCommits']>, assignment: Record<string, number[]>): void {
+    for (const [key, entry] of this.handled) if (!(assignment[entry.topic] ?? []).includes(entry.partition)) this.handled.delete(key);
+    const heldTopic = this.names.of(hold.topic);
+    const owned = assignment[heldTopic] ?? [];
+    hold.offsets.drop(hold.offsets.partitions().filter((p) => !owned.includes(p)));
   }
 
   private decode(topic: LogicalTopic, partition: number, message: KafkaMessage): AnyConsumedEvent {

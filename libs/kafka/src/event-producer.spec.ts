@@ -74,4 +74,45 @@ describe('EventProducer', () => {
     requests[2].done();
     await expect(fourth).resolves.toBeUndefined();
   });
+
+  it('sends what must get through again, ahead of later sends and in order, until acknowledged; fails the rest', async () => {
+    jest.useFakeTimers();
+    try {
+      const { kafka, requests } = fakeKafka();
+      const producer = new EventProducer(kafka, new TopicNames(''));
+      const resolved: string[] = [];
+      const first = producer.send([message('m1')]);
+      const answer = producer.send([message('m2')], { untilAcked: true }).then(() => resolved.push('m2'));
+      const plain = producer.send([message('m3')]);
+      const later = producer.send([message('m4')], { untilAcked: true }).then(() => resolved.push('m4'));
+      requests[0].done();
+      await first;
+      await jest.advanceTimersByTimeAsync(0);
+      expect(texts(requests[1].batch)).toEqual(['m2', 'm3', 'm4']);
+      requests[1].done(new Error('broker gone'));
+      await expect(plain).rejects.toThrow('broker gone');
+      expect(producer.failing).toBe(true);
+      let delivering = false;
+      void producer.whenDelivering().then(() => (delivering = true));
+      // Nothing is sent again before the wait, and nothing sent meanwhile jumps the queue.
+      const meanwhile = producer.send([message('m5')], { untilAcked: true }).then(() => resolved.push('m5'));
+      expect(requests).toHaveLength(2);
+      await jest.advanceTimersByTimeAsync(200);
+      expect(requests).toHaveLength(3);
+      expect(texts(requests[2].batch)).toEqual(['m2', 'm4', 'm5']);
+      requests[2].done(new Error('still gone'));
+      await jest.advanceTimersByTimeAsync(399);
+      expect(requests).toHaveLength(3); // the wait doubles
+      await jest.advanceTimersByTimeAsync(1);
+      expect(texts(requests[3].batch)).toEqual(['m2', 'm4', 'm5']);
+      expect(delivering).toBe(false);
+      requests[3].done();
+      await Promise.all([answer, later, meanwhile]);
+      expect(resolved).toEqual(['m2', 'm4', 'm5']);
+      expect(producer.failing).toBe(false);
+      expect(delivering).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -21,9 +21,23 @@ interface EncodedRecord {
 
 interface PendingSend {
   records: EncodedRecord[];
+  /** Tried again, in order and before anything sent after it, until the broker acknowledges it. */
+  untilAcked: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
+
+export interface SendOptions {
+  /**
+   * Never give up: a failed request is tried again (after kafkajs's own retries), ahead of every
+   * send made after it, until the broker acknowledges it; meanwhile `failing` is true. For output
+   * whose loss or reordering would break a guarantee (a reply, an outcome, a state write).
+   */
+  untilAcked?: boolean;
+}
+
+/** Waits between tries of a failed request that must get through: doubling from 200 ms up to 5 s. */
+const retryWaitMs = (failures: number) => Math.min(5_000, 200 * 2 ** Math.min(failures - 1, 5));
 
 /** At most this many records in one produce request (a backlog is sent in several). */
 const MAX_RECORDS_PER_REQUEST = 2000;
@@ -41,6 +55,8 @@ export class EventProducer {
   private connected = false;
   private readonly pending: PendingSend[] = [];
   private flushing = false;
+  private failures = 0;
+  private recovered: (() => void)[] = [];
 
   constructor(
     kafka: Kafka,
@@ -58,6 +74,16 @@ export class EventProducer {
     return this.connected;
   }
 
+  /** Whether a send that must get through is failing now (the broker is unreachable or refuses it). */
+  get failing(): boolean {
+    return this.failures > 0;
+  }
+
+  /** Resolves at once while sends get through, else once a failing send that must get through has. */
+  whenDelivering(): Promise<void> {
+    return this.failing ? new Promise((resolve) => this.recovered.push(resolve)) : Promise.resolve();
+  }
+
   async connect(): Promise<void> {
     await this.producer.connect();
     this.connected = true;
@@ -72,7 +98,7 @@ export class EventProducer {
    * Sends events, in order, with whatever else is waiting for the same request; resolves once the
    * broker acknowledged them. An event that cannot be encoded fails its send, before anything is sent.
    */
-  send(events: OutgoingEvent<DescMessage>[]): Promise<void> {
+  send(events: OutgoingEvent<DescMessage>[], options: SendOptions = {}): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     let records: EncodedRecord[];
     try {
@@ -86,7 +112,7 @@ export class EventProducer {
       return Promise.reject(error as Error);
     }
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ records, resolve, reject });
+      this.pending.push({ records, untilAcked: options.untilAcked ?? false, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -109,11 +135,25 @@ export class EventProducer {
           topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
         });
         sends.forEach((send) => send.resolve());
+        if (this.failures > 0) this.recover();
       } catch (error) {
-        sends.forEach((send) => send.reject(error));
+        const retried = sends.filter((send) => send.untilAcked);
+        sends.filter((send) => !send.untilAcked).forEach((send) => send.reject(error));
+        if (retried.length > 0) {
+          this.pending.unshift(...retried);
+          this.failures++;
+          await new Promise((resolve) => setTimeout(resolve, retryWaitMs(this.failures)));
+        }
       }
     }
     this.flushing = false;
+  }
+
+  private recover(): void {
+    this.failures = 0;
+    const waiting = this.recovered;
+    this.recovered = [];
+    waiting.forEach((resolve) => resolve());
   }
 
   /** Sends raw bytes as they are (dead letters keep the original record). */

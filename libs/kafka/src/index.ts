@@ -6,3 +6,4 @@ export * from './co-partitioned-assigner';
 export * from './topic-provisioner';
 export * from './deadline-batches';
 export * from './message-batch-worker';
+export * from './held-offsets';

@@ -28,7 +28,8 @@ export class KafkaRuntime implements OnModuleInit, OnApplicationShutdown {
     private readonly readiness: ReadinessService,
   ) {
     readiness.register('kafka.topics', () => this.topicsReady);
-    readiness.register('kafka.producer', () => this.producer.isConnected);
+    // Not ready while output that must get through is failing: the app holds its input meanwhile.
+    readiness.register('kafka.producer', () => this.producer.isConnected && !this.producer.failing);
   }
 
   async onModuleInit(): Promise<void> {

@@ -37,6 +37,8 @@ export interface ComposeInput {
   nlu: NluSummary[];
   /** Every candidate that arrived in time, whatever its status. */
   candidates: Candidate[];
+  /** The chat.messages offset of the message, kept in its turn to tell a redelivery from a retry. */
+  messageOffset?: string;
 }
 
 export interface Composed {
@@ -115,6 +117,7 @@ export class ReplyComposer {
       input.meta,
       {
         messageId: input.meta.messageId,
+        messageOffset: input.messageOffset ?? '',
         userText: text,
         replyText: decision.text,
         replySource: decision.source,

@@ -1,0 +1,54 @@
+import { create } from '@bufbuild/protobuf';
+import { ChatMessageSchema, ConversationStateSchema, EventMetaSchema, SCHEMA_VERSION, Topic, TurnSchema } from '@app/contracts';
+import type { Composed } from '../policy/reply-composer';
+import { answerEvents, answeredAgain } from './answer-events';
+
+describe('answeredAgain', () => {
+  const turn = (messageOffset: string) => create(TurnSchema, { messageId: 'm1', messageOffset });
+
+  it('tells the answered record read again from a later record with the same message id', () => {
+    expect(answeredAgain(turn('41'), '41')).toBe('redelivery');
+    expect(answeredAgain(turn('41'), '40')).toBe('redelivery');
+    expect(answeredAgain(turn('41'), '42')).toBe('retry');
+    expect(answeredAgain(turn('9'), '10')).toBe('retry'); // numbers, not text
+  });
+
+  it('answers again when the turn does not say which record it answered', () => {
+    expect(answeredAgain(turn(''), '3')).toBe('retry');
+  });
+});
+
+describe('answerEvents', () => {
+  it('gives every waiting gateway the reply, then the outcome, then the state, all keyed by conversation', () => {
+    const meta = create(EventMetaSchema, { schemaVersion: SCHEMA_VERSION, messageId: 'm1', conversationId: 'c1', userId: 'u1' });
+    const state = create(ConversationStateSchema, { meta, turnCount: 3 });
+    const composed = {
+      decision: { text: 'hey you', source: 'canned', rule: 'canned.social', fallback: false, rejected: {} },
+      candidateViews: [],
+      resolvedText: '',
+      resolvedEntities: [],
+      state,
+    } as unknown as Composed;
+    const events = answerEvents({
+      meta,
+      message: create(ChatMessageSchema, { meta, text: 'hi', replyTo: 'gw-a', clientMessageId: 'k1' }),
+      composed,
+      nlu: [],
+      missingGenerators: [],
+      replyTo: ['gw-a', 'gw-b'],
+      expected: ['nlu:intent'],
+      arrived: ['nlu:intent'],
+      missed: [],
+      skipped: [],
+      deadlineReached: false,
+      deadlineAtMs: 1000,
+      traceId: 't1',
+      latencyMs: 12,
+    });
+    expect(events.map((e) => e.topic)).toEqual([Topic.replies, Topic.replies, Topic.outcomes, Topic.conversations]);
+    expect(events.map((e) => e.key)).toEqual(['c1', 'c1', 'c1', 'c1']);
+    expect(events.slice(0, 2).map((e) => (e.value as { replyTo: string }).replyTo)).toEqual(['gw-a', 'gw-b']);
+    expect(events[2].value).toMatchObject({ replyText: 'hey you', policyRule: 'canned.social', latencyMs: 12 });
+    expect(events[3].value).toBe(state);
+  });
+});

@@ -1,0 +1,122 @@
+import type { DescMessage } from '@bufbuild/protobuf';
+import {
+  ConversationStateSchema,
+  OutcomeSchema,
+  ReplySchema,
+  Topic,
+  type CandidateView,
+  type ChatMessage,
+  type EventMeta,
+  type NluSummary,
+  type Turn,
+} from '@app/contracts';
+import type { OutgoingEvent } from '@app/kafka';
+import type { Composed } from '../policy/reply-composer';
+
+/** Where a message's answer goes and what is known about how it was reached. */
+export interface AnswerInput {
+  /** The reply's meta, derived from the message's. */
+  meta: EventMeta;
+  message: ChatMessage;
+  composed: Composed;
+  nlu: NluSummary[];
+  /** Generators expected and not in: shown in the outcome as missing. */
+  missingGenerators: CandidateView[];
+  /** Gateways waiting for the reply (the message's, and any whose client retried while it was open). */
+  replyTo: string[];
+  expected: string[];
+  arrived: string[];
+  missed: string[];
+  skipped: string[];
+  deadlineReached: boolean;
+  deadlineAtMs: number;
+  traceId: string;
+  latencyMs: number;
+}
+
+/**
+ * A message's answer as records: a reply per waiting gateway, the outcome, and the conversation's
+ * new state, keyed by conversation so they stay in order with its other records.
+ */
+export function answerEvents(input: AnswerInput): OutgoingEvent<DescMessage>[] {
+  const { meta, message, composed, nlu } = input;
+  const { decision } = composed;
+  const common = { key: meta.conversationId, deadlineAtMs: input.deadlineAtMs, traceId: input.traceId };
+  return [
+    ...input.replyTo.map((gateway) => ({
+      ...common,
+      topic: Topic.replies,
+      schema: ReplySchema,
+      value: {
+        meta,
+        text: decision.text,
+        source: decision.source,
+        reason: decision.rule,
+        fallback: decision.fallback,
+        latencyMs: input.latencyMs,
+        nlu,
+        replyTo: gateway,
+        clientMessageId: message.clientMessageId,
+      },
+    })),
+    {
+      ...common,
+      topic: Topic.outcomes,
+      schema: OutcomeSchema,
+      value: {
+        meta,
+        replyText: decision.text,
+        source: decision.source,
+        fallback: decision.fallback,
+        policyRule: decision.rule,
+        expected: input.expected,
+        arrived: input.arrived,
+        missed: input.missed,
+        deadlineReached: input.deadlineReached,
+        latencyMs: input.latencyMs,
+        nlu,
+        candidates: [...composed.candidateViews, ...input.missingGenerators],
+        resolvedText: composed.resolvedText,
+        resolvedEntities: composed.resolvedEntities,
+        skipped: input.skipped,
+      },
+    },
+    { ...common, topic: Topic.conversations, schema: ConversationStateSchema, value: composed.state },
+  ];
+}
+
+/** An answered message's reply once more, for the gateway a client's retry now waits on. */
+export function repeatedReply(
+  meta: EventMeta,
+  message: ChatMessage,
+  turn: Turn,
+  deadlineAtMs: number,
+  traceId: string,
+): OutgoingEvent<typeof ReplySchema> {
+  return {
+    key: meta.conversationId,
+    deadlineAtMs,
+    traceId,
+    topic: Topic.replies,
+    schema: ReplySchema,
+    value: {
+      meta,
+      text: turn.replyText,
+      source: turn.replySource,
+      reason: turn.replyReason,
+      fallback: turn.replySource === 'fallback',
+      latencyMs: Math.max(0, Date.now() - meta.acceptedAtMs),
+      replyTo: message.replyTo,
+      clientMessageId: message.clientMessageId,
+    },
+  };
+}
+
+/**
+ * A message record whose message id its conversation already answered: the answered record read
+ * again (a redelivery: nothing to do, its reply is out) or a later record (a client's retry: the
+ * same reply again). A turn from before offsets were kept counts as a retry, as it always did.
+ */
+export function answeredAgain(turn: Turn, offset: string): 'redelivery' | 'retry' {
+  return turn.messageOffset !== '' && BigInt(offset) <= BigInt(turn.messageOffset) ? 'redelivery' : 'retry';
+}
