@@ -18,7 +18,7 @@ describe('embedding retrieval over the response bank', () => {
       expect(alone.text).toBe(batch[i].text);
       expect(alone.score).toBeCloseTo(batch[i].score, 4);
     }
-    expect(generator.modelVersion).toBe('response-bank@1.1.0+minilm-l6-v2-int8+reply-ranker@1.0.0');
+    expect(generator.modelVersion).toBe('response-bank@1.2.0+minilm-l6-v2-int8+reply-ranker@1.0.0');
   });
 
   it("keeps the bot's voice where a persona line fits", async () => {

@@ -35,7 +35,7 @@ describe('a selector killed with open merges', () => {
     for (const topic of [Topic.replies, Topic.outcomes]) await consumer.subscribe({ topic: `${prefix}${topic}`, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
-        const logical = topic.slice(prefix.length) as Topic.replies | Topic.outcomes;
+        const logical = topic.slice(prefix.length) as typeof Topic.replies | typeof Topic.outcomes;
         const messageId = decodeEvent(logical, message.value).meta!.messageId;
         records[logical].set(messageId, (records[logical].get(messageId) ?? 0) + 1);
       },

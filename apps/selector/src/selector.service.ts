@@ -101,7 +101,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       topics: [Topic.messages, Topic.nluResults, Topic.candidates, Topic.conversations],
       fromBeginning: true,
       partitionAssigners: [CoPartitionedAssigner],
-      changelog: { topic: Topic.conversations, mode: 'owner', onRevoked: (partitions) => this.conversations.drop(partitions) },
+      changelog: { topic: Topic.conversations, mode: 'owner', onRevoked: (partitions) => this.revoked(partitions) },
       holdCommits: { topic: Topic.messages, offsets: this.held },
       maxWaitTimeInMs: 100,
       partitionsConsumedConcurrently: 12,
@@ -126,6 +126,20 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     this.merger.closeAll();
     await Promise.allSettled([...this.publishing]);
     await this.consumer.stop();
+  }
+
+  /**
+   * Partitions given to another member: their state goes, and so do their open merges, unanswered.
+   * Their offsets were not committed, so the new owner reads those messages again and answers them
+   * from the restored state; answering here too would answer twice, from a state it no longer owns.
+   */
+  private revoked(partitions: number[]): void {
+    for (const [messageId, context] of this.contexts) {
+      if (!partitions.includes(context.partition)) continue;
+      this.merger.cancel(messageId);
+      this.contexts.delete(messageId);
+    }
+    this.conversations.drop(partitions);
   }
 
   private route(consumed: AnyConsumedEvent): void {

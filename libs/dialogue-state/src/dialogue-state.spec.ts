@@ -27,6 +27,10 @@ describe('userNameIn', () => {
     expect(userNameIn('hi im priya btw', signals())).toBe('Priya');
     expect(userNameIn('hey im tired', signals())).toBeUndefined();
     expect(userNameIn('im priya and im bored', signals())).toBeUndefined();
+    expect(userNameIn('hiii good morning, im priya', signals())).toBe('Priya');
+    expect(userNameIn('hey its jonas. paid off my car today!!', signals())).toBe('Jonas');
+    expect(userNameIn('heyyy its me again', signals())).toBeUndefined();
+    expect(userNameIn('morning! its raining. again', signals())).toBeUndefined();
   });
   it('takes "I\'m X" only where the entities task saw a person X', () => {
     expect(userNameIn("I'm Maria, nice to meet you", signals({ entities: [{ kind: 'person', text: 'Maria' }] }))).toBe('Maria');

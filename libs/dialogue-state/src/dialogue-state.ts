@@ -28,11 +28,15 @@ export function userNameIn(text: string, signals: Signals): string | undefined {
     /(?<![\p{L}])(?:my name is|my name's|my names|call me|i am called|i'm called|you can call me)\s+(\p{L}[\p{L}'-]{0,30})/iu,
   );
   if (stated && !isCommonEnglish(stated[1])) return capitalize(stated[1]);
-  // A greeting that is only an introduction ("hi im priya btw"): lowercase names count too.
+  // A greeting that introduces ("hi im priya btw", "hiii good morning, im priya", "hey its jonas.
+  // paid off my car"): lowercase names count too, when the introduction ends there or a sentence does.
   const greeted = text
     .trim()
-    .match(/^(?:hi|hey|hello|yo|heya|hiya|sup)[\s,!.]+(?:i am|i'm|im)\s+(\p{L}[\p{L}'-]{1,30})(?:\s+(?:btw|here|lol|haha))?[\s!.]*$/iu);
-  if (greeted && !isCommonEnglish(greeted[1])) return capitalize(greeted[1]);
+    .match(
+      /^(?:(?:h+i+|he+y+|hel+o+|yo+|heya|hiya|sup|(?:good )?(?:morning|afternoon|evening))(?:\s+there)?[\s,!.]+)+(?:i am|i'm|im|its|it's|this is)\s+(\p{L}[\p{L}'-]{1,30})(?:\s+(?:btw|here|lol|haha))?(?:[\s!.]*$|[.!,;]\s)/iu,
+    );
+  // Not a word like "raining" that the list of common words lacks ("morning! its raining. again").
+  if (greeted && !isCommonEnglish(greeted[1]) && !/^\p{L}{3,}ing$/iu.test(greeted[1])) return capitalize(greeted[1]);
   const introduced = text.match(/(?<![\p{L}])(?:[Ii] am|[Ii]'m|[Ii]m|[Ii]ts|[Ii]t's)\s+(\p{Lu}[\p{Ll}'-]{1,30})(?![\p{L}])/u);
   if (!introduced || isCommonEnglish(introduced[1])) return undefined;
   const seen = signals.entities.some((e) => e.kind === 'person' && e.text.split(/\s+/)[0] === introduced[1]);

@@ -241,6 +241,19 @@ describe('DeadlineMerger', () => {
     expect(closed).toHaveLength(2);
   });
 
+  it('cancel() drops an open merge unanswered and forgets it, so it can open again', () => {
+    const m = merger();
+    m.start({ messageId: 'm1', deadlineAtMs: T0 + 1000, expected: ['nlu:a'] });
+    expect(m.cancel('m1')).toBe(true);
+    expect(m.cancel('m1')).toBe(false);
+    jest.advanceTimersByTime(5_000);
+    expect(closed).toHaveLength(0);
+    expect(m.isKnown('m1')).toBe(false);
+    expect(m.start({ messageId: 'm1', deadlineAtMs: T0 + 9000, expected: ['nlu:a'] })).toBe(true);
+    m.add('m1', 'nlu:a', 'A', T0 + 9000);
+    expect(closed.map((c) => c.messageId)).toEqual(['m1']);
+  });
+
   it('closes at once a message that is already past its deadline', () => {
     const m = merger();
     m.start({ messageId: 'm1', deadlineAtMs: T0 - 500, expected: ['nlu:a'] });

@@ -97,6 +97,15 @@ export class DeadlineMerger<R = unknown> {
     return 'accepted';
   }
 
+  /** Drops an open merge without answering it (its partition moved to another member, which answers it). */
+  cancel(messageId: string): boolean {
+    const merge = this.open.get(messageId);
+    if (!merge) return false;
+    clearTimeout(merge.timer);
+    this.open.delete(messageId);
+    return true;
+  }
+
   /** Closes every open merge now (shutdown), so each still gets its answer. */
   closeAll(): void {
     for (const messageId of [...this.open.keys()]) this.close(messageId, true);

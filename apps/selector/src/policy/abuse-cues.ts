@@ -35,7 +35,12 @@ export class AbuseCues {
 
   /** The message has a cue of abuse. */
   present(text: string): boolean {
-    return this.address.test(text) || this.insults(text);
+    return this.addresses(text) || this.insults(text);
+  }
+
+  /** The message speaks to someone (the `address` list: the second person, the bot's name). */
+  addresses(text: string): boolean {
+    return this.address.test(text);
   }
 
   /** The message has an abusive word or swears (speaking to someone alone is not enough). */

@@ -105,6 +105,7 @@ export class ReplyComposer {
       rewriteAttempt: isRewriteAttempt(text),
       abuseCue: this.cues.present(text),
       insultCue: this.cues.insults(text),
+      addressesBot: this.cues.addresses(text),
       previousRule: state?.turns.at(-1)?.replyReason ?? '',
       candidates,
       // Seeded by what was said and when, not by the message id: the same conversation gets the same lines on a replay or an evaluation rerun.

@@ -17,6 +17,7 @@ function input(signals: Partial<Signals>, over: Partial<PolicyInput> = {}, text 
     rewriteAttempt: false,
     abuseCue: true,
     insultCue: false,
+    addressesBot: true,
     previousRule: '',
     candidates: {},
     realize: (key) => templates.realize(key, { name: 'Sam', time: '9:41 AM', date: 'May 1', weekday: 'Friday' }, new Set(), 'seed'),
@@ -64,7 +65,7 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(anonymous).text).not.toContain('{name}');
   });
 
-  it('serves a house reaction at 0.6, one at 0.5 only in place of a generic line, a corpus reply only at 0.75', () => {
+  it('serves a house reaction at 0.6, one at 0.57 only in place of a generic line, a corpus reply only at 0.75', () => {
     const house = (score: number) => ({
       retrieval: { text: 'Welcome to the sore club! That was your muscles growing.', score, origin: 'house' },
     });
@@ -73,9 +74,9 @@ describe('the response policy (data/policy.json)', () => {
       source: 'retrieval',
     });
     const sure = { sentiment: { label: 'negative', score: 0.9 } };
-    expect(policy.decide(input({ ...intent('small_talk'), ...sure }, { candidates: house(0.55) })).rule).toBe('canned.mood');
-    expect(policy.decide(input(intent('small_talk'), { candidates: house(0.55) })).rule).toBe('generative.house_floor');
-    expect(policy.decide(input(intent('small_talk'), { candidates: house(0.45) })).rule).not.toMatch(/^generative/);
+    expect(policy.decide(input({ ...intent('small_talk'), ...sure }, { candidates: house(0.58) })).rule).toBe('canned.mood');
+    expect(policy.decide(input(intent('small_talk'), { candidates: house(0.58) })).rule).toBe('generative.house_floor');
+    expect(policy.decide(input(intent('small_talk'), { candidates: house(0.55) })).rule).not.toMatch(/^generative/);
     // A close house reaction comes before a topic line, never on a heavy topic.
     expect(policy.decide(input(intent('small_talk'), { topic: 'work', candidates: house(0.75) })).rule).toBe('generative.house_first');
     expect(policy.decide(input(intent('small_talk'), { topic: 'work', candidates: house(0.65) })).rule).toBe('canned.topic');
@@ -144,6 +145,14 @@ describe('the response policy (data/policy.json)', () => {
     expect(intro.text).toContain('Sam');
   });
 
+  it('takes a compliment, insult or love declaration as meant for the bot only when the message speaks to someone', () => {
+    for (const label of ['love_declaration', 'compliment', 'insult']) {
+      expect(policy.decide(input(intent(label, 0.8), { addressesBot: false })).rule).not.toBe('canned.social');
+      expect(policy.decide(input(intent(label, 0.8), { addressesBot: true })).rule).toBe('canned.social');
+    }
+    expect(policy.decide(input(intent('greeting', 0.8), { addressesBot: false })).rule).toBe('canned.social');
+  });
+
   it('answers a social intent only when it is at least 0.5 sure', () => {
     expect(policy.decide(input(intent('love_declaration', 0.55)))).toMatchObject({ rule: 'canned.social' });
     expect(policy.decide(input(intent('love_declaration', 0.35))).rule).not.toBe('canned.social');
@@ -195,8 +204,13 @@ describe('the response policy (data/policy.json)', () => {
       policy.decide(input({ ...intent('small_talk'), dialogAct: { label: 'question', score: 0.9 } }, {}, text)).lineId;
     expect(asked('should i do bohemian rhapsody?')).toMatch(/^engage\.question#/);
     expect(asked('already rewatched shrek twice')).toMatch(/^engage\.statement#/);
-    const thanks = policy.decide(input({ ...intent('small_talk'), dialogAct: { label: 'thanks', score: 0.9 } }));
-    expect(thanks).toMatchObject({ rule: 'canned.engage', lineId: expect.stringMatching(/^mood\.neutral#/) });
+    // The dialog-act model's "thanks" alone is not believed ("i think the back panel is upside down"); worded as thanks, it is.
+    const act = { ...intent('small_talk'), dialogAct: { label: 'thanks', score: 0.9 } };
+    expect(policy.decide(input(act))).toMatchObject({ rule: 'canned.engage', lineId: expect.stringMatching(/^mood\.neutral#/) });
+    expect(policy.decide(input(act, {}, 'thanks for listening yesterday btw'))).toMatchObject({
+      rule: 'canned.thanks',
+      lineId: expect.stringMatching(/^intent\.thank_you#/),
+    });
   });
 
   it('acknowledges a clear emotion when no topic was spotted, and ignores an unsure one', () => {

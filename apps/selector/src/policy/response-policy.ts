@@ -26,6 +26,12 @@ type Condition = {
   asksBot?: boolean;
   /** The message has an abusive word or swears. */
   insultCue?: boolean;
+  /** The message speaks to someone ("you", "ur", "sassy"): a compliment, insult or love declaration without it is about someone else. */
+  addressesBot?: boolean;
+  /** The message matches this case-insensitive regular expression. */
+  matches?: string;
+  /** The message has at most this many words. */
+  maxWords?: number;
   /** The language task is at least thresholds.language sure the message is not in one of these, and it has no common English words. */
   languageNot?: string[];
   /** The message gives the user's name ("hi, I'm Priya"). */
@@ -55,6 +61,19 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       afterTopic: z.boolean().optional(),
       asksBot: z.boolean().optional(),
       insultCue: z.boolean().optional(),
+      addressesBot: z.boolean().optional(),
+      matches: z
+        .string()
+        .refine((source) => {
+          try {
+            new RegExp(source, 'iu');
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'not a regular expression')
+        .optional(),
+      maxWords: z.number().int().min(1).optional(),
       languageNot: z.array(z.string()).optional(),
       namesSelf: z.boolean().optional(),
       rewriteAttempt: z.boolean().optional(),
@@ -128,6 +147,8 @@ export interface PolicyInput {
   abuseCue: boolean;
   /** An abusive word or a swear in the message (data/abuse-cues.json, without the second person). */
   insultCue: boolean;
+  /** The message speaks to someone: the second person or the bot's name (data/abuse-cues.json `address`). */
+  addressesBot: boolean;
   /** The rule that chose the bot's previous reply in this conversation ("" at the start). */
   previousRule: string;
   /** Candidates that arrived in time with status OK, by generator. */
@@ -220,6 +241,9 @@ export class ResponsePolicy {
     if (condition.afterTopic !== undefined && condition.afterTopic !== (input.afterTopic !== undefined)) return false;
     if (condition.asksBot !== undefined && condition.asksBot !== input.asksBot) return false;
     if (condition.insultCue !== undefined && condition.insultCue !== input.insultCue) return false;
+    if (condition.addressesBot !== undefined && condition.addressesBot !== input.addressesBot) return false;
+    if (condition.matches !== undefined && !matcher(condition.matches).test(input.text)) return false;
+    if (condition.maxWords !== undefined && input.text.trim().split(/\s+/).length > condition.maxWords) return false;
     if (condition.languageNot !== undefined) {
       const language = signals.language;
       if (!language || language.score < thresholds.language || condition.languageNot.includes(language.label) || looksEnglish(input.text))
@@ -291,4 +315,13 @@ function moveOf(text: string, act: string | undefined): string {
   return /\?\s*$|^\W*(?:what|whats|what's|which|who|where|when|why|how|do|does|did|is|are|can|could|should|would|will)\b/i.test(text)
     ? act
     : 'statement';
+}
+
+const matchers = new Map<string, RegExp>();
+
+/** The compiled pattern of a `matches` condition (compiled once; the policy's patterns are few). */
+function matcher(source: string): RegExp {
+  let pattern = matchers.get(source);
+  if (!pattern) matchers.set(source, (pattern = new RegExp(source, 'iu')));
+  return pattern;
 }
