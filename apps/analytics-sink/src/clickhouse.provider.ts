@@ -28,7 +28,9 @@ export class ClickHouseStore implements OnModuleInit, OnApplicationShutdown {
     });
     this.client = client;
     this.database = config.CLICKHOUSE_DATABASE;
-    this.logger.log(engine === 'chdb' ? `embedded chdb in ${config.CLICKHOUSE_DATA_DIR}` : `server ${config.CLICKHOUSE_URL}`);
+    this.logger.log(
+      engine === 'chdb' ? `embedded chdb in ${config.CLICKHOUSE_DATA_DIR}` : `server ${withoutPassword(config.CLICKHOUSE_URL ?? '')}`,
+    );
     readiness.register('clickhouse.schema', () => this.migrated);
   }
 
@@ -50,5 +52,16 @@ export class ClickHouseStore implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.client.close();
+  }
+}
+
+/** A URL as it may be logged: its password masked. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unparseable URL)';
   }
 }

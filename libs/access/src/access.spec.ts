@@ -24,6 +24,13 @@ describe('API keys', () => {
     expect(() => parseApiKeys([entry])).toThrow(/GATEWAY_API_KEYS/);
   });
 
+  it('never quotes a refused entry: without its colon, all of it may be the secret', () => {
+    const secret = 'sk-live-0123456789abcdef0123';
+    for (const entry of [secret, `bad name${secret}`, `bad name:${secret}`])
+      expect(() => parseApiKeys([entry])).toThrow(expect.objectContaining({ message: expect.not.stringContaining('0123456789') }));
+    expect(() => parseApiKeys(['ok:0123456789abcdef', secret])).toThrow(/entry 2/);
+  });
+
   it('refuses a name used twice, and keeps no secret', () => {
     expect(() => parseApiKeys(['a:0123456789abcdef', 'a:0123456789abcdeg'])).toThrow(/twice/);
     expect(() => parseApiKeys(['a'], 'ANALYTICS_USERS')).toThrow(/^ANALYTICS_USERS/);

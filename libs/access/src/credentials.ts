@@ -22,11 +22,13 @@ const digest = (secret: string) => createHash('sha256').update(secret).digest();
  * at start-up.
  */
 export function parseApiKeys(entries: string[], setting = 'GATEWAY_API_KEYS'): ApiKey[] {
-  const keys = entries.map((entry) => {
+  const keys = entries.map((entry, i) => {
     const at = entry.indexOf(':');
     const name = entry.slice(0, at);
     const secret = entry.slice(at + 1);
-    if (at <= 0 || !/^[a-zA-Z0-9._-]+$/.test(name)) throw new Error(`${setting}: "${name || entry.slice(0, 8)}…" is not name:secret`);
+    // Never quote the entry: without its colon, all of it may be the secret.
+    if (at <= 0 || !/^[a-zA-Z0-9._-]+$/.test(name))
+      throw new Error(`${setting}: entry ${i + 1} is not name:secret (a name of letters, digits, ".", "_" or "-", a colon, the secret)`);
     if (secret.length < 16) throw new Error(`${setting}: the secret of ${name} is shorter than 16 characters`);
     return { name, digest: digest(secret) };
   });

@@ -42,7 +42,7 @@ export class ChatGrpcController {
   async sendMessage(request: SendMessageRequest, metadata: Metadata): Promise<SendMessageResponse> {
     try {
       const key = this.access.authenticate(credential(metadata));
-      return toResponse(await this.intake.handle(this.admit(request, key), 'grpc'));
+      return toResponse(await this.intake.handle(this.admit(request, key), 'grpc', key));
     } catch (error) {
       throw toRpcException(error);
     }
@@ -91,7 +91,7 @@ export class ChatGrpcController {
   /** A stream carries its errors in-band so one bad message does not end the conversation. */
   private async answer(request: SendMessageRequest, key: string | undefined): Promise<SendMessageResponse> {
     try {
-      return toResponse(await this.intake.handle(this.admit(request, key), 'grpc'));
+      return toResponse(await this.intake.handle(this.admit(request, key), 'grpc', key));
     } catch (error) {
       const code =
         error instanceof InputError

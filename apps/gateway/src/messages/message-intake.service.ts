@@ -64,14 +64,20 @@ export class MessageIntakeService implements BeforeApplicationShutdown {
   }
 
   /**
-   * A message with a clientMessageId gets an id derived from it and the user, so a retry — to this
-   * gateway or another, before or after a crash — is the same message everywhere downstream: this
-   * gateway hands back the result it has (or is waiting for); the selector answers an id it already
-   * answered with the same reply and never twice.
+   * A message with a clientMessageId gets an id derived from it, the API key that sent it, the
+   * user and the conversation, so a retry — to this gateway or another, before or after a crash —
+   * is the same message everywhere downstream: this gateway hands back the result it has (or is
+   * waiting for); the selector answers an id it already answered with the same reply and never
+   * twice. Another key holder, or another conversation, with the same ids is another message.
    */
-  handle(input: MessageInput, channel: Channel): Promise<MessageResult> {
+  handle(input: MessageInput, channel: Channel, keyName = ''): Promise<MessageResult> {
     if (!input.clientMessageId) return this.accept(randomUUID(), input, channel);
-    const messageId = idempotentMessageId(input.userId, input.clientMessageId);
+    const messageId = idempotentMessageId({
+      keyName,
+      userId: input.userId,
+      conversationId: input.conversationId,
+      clientMessageId: input.clientMessageId,
+    });
     const now = Date.now();
     const known = this.recent.get(messageId);
     if (known && known.expiresAtMs > now) return known.result;
@@ -156,9 +162,21 @@ export class MessageIntakeService implements BeforeApplicationShutdown {
   }
 }
 
-/** A UUID (RFC 9562 version 8) from the user and their message id: the same pair, the same id. */
-export function idempotentMessageId(userId: string, clientMessageId: string): string {
-  const bytes = createHash('sha256').update(userId).update('\u0000').update(clientMessageId).digest().subarray(0, 16);
+/** Who sent a message with a client id, and where: what makes a retry the same message. */
+export interface RetryScope {
+  /** The API key's name ("" with sign-in off). */
+  keyName: string;
+  userId: string;
+  conversationId: string;
+  clientMessageId: string;
+}
+
+/** A UUID (RFC 9562 version 8) from the sender's key, user, conversation and message id: the same four, the same id. */
+export function idempotentMessageId(scope: RetryScope): string {
+  const hash = createHash('sha256');
+  // Each part's length first, so no two different scopes hash the same bytes.
+  for (const part of [scope.keyName, scope.userId, scope.conversationId, scope.clientMessageId]) hash.update(`${part.length}:${part}`);
+  const bytes = hash.digest().subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x80;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

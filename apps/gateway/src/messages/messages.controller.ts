@@ -20,7 +20,7 @@ export class MessagesController {
     const key = this.access.authenticate(authorization ?? apiKey);
     const input = parseMessageInput(body, { maxTextChars: this.config.MAX_TEXT_CHARS, maxDeadlineMs: this.config.MAX_DEADLINE_MS });
     this.access.limit(input.userId, key);
-    const result = await this.intake.handle(input, 'http');
+    const result = await this.intake.handle(input, 'http', key);
     return {
       messageId: result.messageId,
       conversationId: result.conversationId,
