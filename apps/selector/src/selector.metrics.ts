@@ -19,6 +19,7 @@ export class SelectorMetrics {
   readonly redelivered: Counter;
   readonly retried: Counter;
   readonly late: Counter;
+  readonly failed: Counter;
   readonly arrival: Histogram;
   readonly rejected: Counter;
   readonly latency: Histogram;
@@ -38,6 +39,11 @@ export class SelectorMetrics {
     this.retried = new Counter({
       name: 'selector_retried_answered_total',
       help: "A client's retry of an answered message (a later record, same message id): the same reply sent again",
+      registers: [registry],
+    });
+    this.failed = new Counter({
+      name: 'selector_failed_answers_total',
+      help: 'Messages whose answer could not be composed: sent to the dead-letter topic with the reason',
       registers: [registry],
     });
     this.late = new Counter({

@@ -12,11 +12,12 @@ import {
   type NluResult,
   type NluSummary,
   type Turn,
+  type TopicNames,
 } from '@app/contracts';
 import { ConversationStore, answeredTurn } from '@app/dialogue-state';
 import { CoPartitionedAssigner, EventProducer, HeldOffsets, KafkaRuntime, type AnyConsumedEvent, type EventConsumer } from '@app/kafka';
 import { METRICS_REGISTRY } from '@app/metrics';
-import { answerEvents, answeredAgain, repeatedReply } from './answer/answer-events';
+import { answerEvents, answeredAgain, failedAnswer, repeatedReply } from './answer/answer-events';
 import { CircuitBreakers } from './merge/circuit-breakers';
 import { DeadlineMerger, type ClosedMerge } from './merge/deadline-merger';
 import { checkTemplates, summarize } from './policy/policy-checks';
@@ -64,6 +65,9 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly marginMs: number;
   private readonly held = new HeldOffsets();
   private readonly metrics: SelectorMetrics;
+  private readonly names: TopicNames;
+  /** The consumer group as deployed (with the topic prefix), for dead letters. */
+  private readonly group: string;
 
   constructor(
     @Inject(APP_CONFIG) config: SelectorConfig,
@@ -88,7 +92,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       minSamples: 5,
       cooldownMs: config.SELECTOR_BREAKER_COOLDOWN_MS,
     });
-    this.merger = new DeadlineMerger<Contribution>({ marginMs: config.SELECTOR_MARGIN_MS, onClose: (merge) => this.answer(merge) });
+    this.merger = new DeadlineMerger<Contribution>({ marginMs: config.SELECTOR_MARGIN_MS, onClose: (merge) => this.answerOrFail(merge) });
     this.metrics = new SelectorMetrics(registry, {
       merger: this.merger,
       conversations: this.conversations,
@@ -96,6 +100,8 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       held: this.held,
       expected: this.expected,
     });
+    this.names = kafka.names;
+    this.group = kafka.names.group('selector');
     this.consumer = kafka.consumer({
       groupId: 'selector',
       topics: [Topic.messages, Topic.nluResults, Topic.candidates, Topic.conversations],
@@ -219,10 +225,28 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     this.publishing.add(published);
   }
 
-  private answer(merge: ClosedMerge<Contribution>): void {
+  /**
+   * The one error path for merges closed by a timer: a message whose answer cannot be composed
+   * goes to the dead-letter topic with the reason (then its offset may be committed); the process
+   * lives on, and so do the other merges.
+   */
+  private answerOrFail(merge: ClosedMerge<Contribution>): void {
     const context = this.contexts.get(merge.messageId);
     this.contexts.delete(merge.messageId);
     if (!context) return;
+    try {
+      this.answer(merge, context);
+    } catch (error) {
+      this.logger.error(`could not answer ${merge.messageId}: ${(error as Error).stack ?? String(error)}`);
+      this.metrics.failed.inc();
+      const where = { topic: this.names.of(Topic.messages), partition: context.partition, offset: context.offset, group: this.group };
+      this.publish(merge.messageId, [failedAnswer(context.message, where, error as Error)], () =>
+        this.held.release(context.partition, context.offset),
+      );
+    }
+  }
+
+  private answer(merge: ClosedMerge<Contribution>, context: MessageContext): void {
     const { message } = context;
     const meta = deriveMeta(message.meta!);
     // Answer times feed the breakers, as shares of this message's time: a contributor waited for

@@ -1,7 +1,15 @@
 import { create } from '@bufbuild/protobuf';
-import { ChatMessageSchema, ConversationStateSchema, EventMetaSchema, SCHEMA_VERSION, Topic, TurnSchema } from '@app/contracts';
+import {
+  ChatMessageSchema,
+  ConversationStateSchema,
+  EventMetaSchema,
+  SCHEMA_VERSION,
+  Topic,
+  TurnSchema,
+  decodeEvent,
+} from '@app/contracts';
 import type { Composed } from '../policy/reply-composer';
-import { answerEvents, answeredAgain } from './answer-events';
+import { answerEvents, answeredAgain, failedAnswer } from './answer-events';
 
 describe('answeredAgain', () => {
   const turn = (messageOffset: string) => create(TurnSchema, { messageId: 'm1', messageOffset });
@@ -50,5 +58,18 @@ describe('answerEvents', () => {
     expect(events.slice(0, 2).map((e) => (e.value as { replyTo: string }).replyTo)).toEqual(['gw-a', 'gw-b']);
     expect(events[2].value).toMatchObject({ replyText: 'hey you', policyRule: 'canned.social', latencyMs: 12 });
     expect(events[3].value).toBe(state);
+  });
+});
+
+describe('failedAnswer', () => {
+  it('is a dead letter with the reason, where the message was, and the message itself', () => {
+    const meta = create(EventMetaSchema, { schemaVersion: SCHEMA_VERSION, messageId: 'm1', conversationId: 'c1', userId: 'u1' });
+    const message = create(ChatMessageSchema, { meta, text: 'hello' });
+    const letter = failedAnswer(message, { topic: 'p.chat.messages', partition: 4, offset: '17', group: 'p.selector' }, new Error('boom'));
+    expect(letter.topic).toBe(Topic.dlq);
+    expect(letter.key).toBe('c1');
+    expect(letter.value).toMatchObject({ sourceTopic: 'p.chat.messages', partition: 4, offset: '17', consumerGroup: 'p.selector' });
+    expect(letter.value.reason).toBe('answer_failed: boom');
+    expect(decodeEvent(Topic.messages, Buffer.from(letter.value.value as Uint8Array)).text).toBe('hello');
   });
 });

@@ -1,6 +1,9 @@
 import type { DescMessage } from '@bufbuild/protobuf';
 import {
+  ChatMessageSchema,
   ConversationStateSchema,
+  DeadLetterSchema,
+  encodeEvent,
   OutcomeSchema,
   ReplySchema,
   Topic,
@@ -119,4 +122,34 @@ export function repeatedReply(
  */
 export function answeredAgain(turn: Turn, offset: string): 'redelivery' | 'retry' {
   return turn.messageOffset !== '' && BigInt(offset) <= BigInt(turn.messageOffset) ? 'redelivery' : 'retry';
+}
+
+/**
+ * A message the selector could not answer (composing its reply threw): a dead letter with the
+ * reason and the message itself, so it is explicitly failed rather than silently lost or retried
+ * forever; its client gets the gateway's own reply at the deadline.
+ */
+export function failedAnswer(
+  message: ChatMessage,
+  where: { topic: string; partition: number; offset: string; group: string },
+  error: Error,
+): OutgoingEvent<typeof DeadLetterSchema> {
+  const meta = message.meta!;
+  return {
+    key: meta.conversationId,
+    deadlineAtMs: meta.deadlineAtMs,
+    traceId: meta.traceId,
+    topic: Topic.dlq,
+    schema: DeadLetterSchema,
+    value: {
+      sourceTopic: where.topic,
+      partition: where.partition,
+      offset: where.offset,
+      consumerGroup: where.group,
+      reason: `answer_failed: ${error.message}`,
+      key: Buffer.from(meta.conversationId),
+      value: encodeEvent(ChatMessageSchema, message),
+      failedAtMs: Date.now(),
+    },
+  };
 }
