@@ -9,6 +9,9 @@ export class RateLimitedError extends Error {
   }
 }
 
+/** Senders tracked before full buckets are forgotten. */
+const TRACKED_BEFORE_FORGETTING = 10_000;
+
 interface Bucket {
   tokens: number;
   updatedMs: number;
@@ -16,7 +19,9 @@ interface Bucket {
 
 /**
  * Token buckets by id: `perSecond` refill, `burst` capacity. Buckets that are full again are
- * forgotten, so memory follows the active senders, not every sender ever seen.
+ * forgotten, so memory follows the active senders, not every sender ever seen. Buckets are kept in
+ * the order they were last used, so forgetting starts at the least recently used and stops at the
+ * first that is not full yet: a message costs a few bucket checks, never a scan of every sender.
  */
 export class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
@@ -38,7 +43,7 @@ export class TokenBuckets {
     const wait = this.wait(id);
     if (wait > 0) return wait;
     this.buckets.get(id)!.tokens -= 1;
-    if (this.buckets.size > 10_000) this.forgetFull(this.now());
+    if (this.buckets.size > TRACKED_BEFORE_FORGETTING) this.forgetFull(this.now());
     return 0;
   }
 
@@ -47,6 +52,8 @@ export class TokenBuckets {
     const bucket = this.buckets.get(id) ?? { tokens: this.burst, updatedMs: now };
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedMs) / 1000) * this.perSecond);
     bucket.updatedMs = now;
+    // Re-inserted, so the map's order is the order of last use.
+    this.buckets.delete(id);
     this.buckets.set(id, bucket);
     return bucket;
   }
@@ -55,10 +62,15 @@ export class TokenBuckets {
     return this.buckets.size;
   }
 
-  private forgetFull(now: number): void {
+  /** Forgets full buckets from the least recently used on; returns how many buckets it looked at. */
+  forgetFull(now: number): number {
+    let looked = 0;
     for (const [id, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.updatedMs) / 1000) * this.perSecond >= this.burst) this.buckets.delete(id);
+      looked++;
+      if (bucket.tokens + ((now - bucket.updatedMs) / 1000) * this.perSecond < this.burst) break;
+      this.buckets.delete(id);
     }
+    return looked;
   }
 }
 
