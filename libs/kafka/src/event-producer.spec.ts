@@ -94,6 +94,7 @@ describe('EventProducer', () => {
       expect(producer.failing).toBe(true);
       let delivering = false;
       void producer.whenDelivering().then(() => (delivering = true));
+      expect(producer.whenDelivering()).toBe(producer.whenDelivering()); // one shared wait, however many ask
       // Nothing is sent again before the wait, and nothing sent meanwhile jumps the queue.
       const meanwhile = producer.send([message('m5')], { untilAcked: true }).then(() => resolved.push('m5'));
       expect(requests).toHaveLength(2);

@@ -56,7 +56,8 @@ export class EventProducer {
   private readonly pending: PendingSend[] = [];
   private flushing = false;
   private failures = 0;
-  private recovered: (() => void)[] = [];
+  /** While failing: one promise every waiter shares, resolved when a send gets through again. */
+  private recovered?: { promise: Promise<void>; resolve: () => void };
 
   constructor(
     kafka: Kafka,
@@ -81,7 +82,13 @@ export class EventProducer {
 
   /** Resolves at once while sends get through, else once a failing send that must get through has. */
   whenDelivering(): Promise<void> {
-    return this.failing ? new Promise((resolve) => this.recovered.push(resolve)) : Promise.resolve();
+    if (!this.failing) return Promise.resolve();
+    if (!this.recovered) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.recovered = { promise, resolve };
+    }
+    return this.recovered.promise;
   }
 
   async connect(): Promise<void> {
@@ -151,9 +158,8 @@ export class EventProducer {
 
   private recover(): void {
     this.failures = 0;
-    const waiting = this.recovered;
-    this.recovered = [];
-    waiting.forEach((resolve) => resolve());
+    this.recovered?.resolve();
+    this.recovered = undefined;
   }
 
   /** Sends raw bytes as they are (dead letters keep the original record). */
