@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { projectRoot, readReactions } from '@app/models';
 import { EmbeddingRetrievalGenerator } from '../../apps/generator-worker/src/generators/embedding-retrieval.generator';
 
 /** The retrieval generator on the real response bank (Chit-Chat corpus + persona) and the real encoder. */
@@ -18,7 +20,7 @@ describe('embedding retrieval over the response bank', () => {
       expect(alone.text).toBe(batch[i].text);
       expect(alone.score).toBeCloseTo(batch[i].score, 4);
     }
-    expect(generator.modelVersion).toBe('response-bank@1.2.0+minilm-l6-v2-int8+reply-ranker@1.0.0');
+    expect(generator.modelVersion).toBe('response-bank@1.3.0+minilm-l6-v2-int8+reply-ranker@1.0.0');
   });
 
   it("keeps the bot's voice where a persona line fits", async () => {
@@ -28,9 +30,19 @@ describe('embedding retrieval over the response bank', () => {
   });
 
   it('answers from the corpus of real conversations where no persona line is close', async () => {
-    const [reply] = await generator.generate([{ text: 'I love hiking in the mountains' }]);
+    const [reply] = await generator.generate([{ text: 'I go hiking in the mountains every summer' }]);
     expect(reply.text.toLowerCase()).toMatch(/mountain|hik/);
     expect(reply.origin).toBe('corpus');
+  });
+
+  it('reacts in the tone the nearest house examples agree on when no house line is close', async () => {
+    const { tones } = readReactions(join(projectRoot(), 'apps/generator-worker/data/reactions.json'));
+    const [reply] = await generator.generate([{ text: 'my coworker keeps replying all to the whole company' }]);
+    expect(reply.origin).toBe('tone');
+    expect(tones.annoyed).toContain(reply.text);
+    // Asked for something, not telling news: nothing to react to.
+    const [joke] = await generator.generate([{ text: 'tell me a joke' }]);
+    expect(joke.origin).not.toBe('tone');
   });
 
   it("reads a short answer in the light of the bot's previous reply", async () => {

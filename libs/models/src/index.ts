@@ -10,6 +10,7 @@ export * from './ort';
 export * from './packaged';
 export * from './paths';
 export * from './prediction';
+export * from './reactions';
 export * from './reply-ranker';
 export * from './response-index';
 export * from './sentence-encoder';

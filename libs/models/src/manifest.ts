@@ -132,6 +132,25 @@ const responseBankManifestSchema = z.object({
   rankerMargin: z.number().min(0).max(1).default(0.03),
   /** How many nearest prompts retrieval reads before the ranker picks among their replies. */
   topK: z.number().int().min(1).max(256).default(8),
+  /**
+   * Reaction tones (the reactions file's): when no house line matches closely, the tone the nearest
+   * toned examples agree on, with a line written for that tone.
+   */
+  tone: z
+    .object({
+      /** How many nearest toned examples vote. */
+      k: z.number().int().min(1).max(256),
+      /** Examples less similar than this do not vote. */
+      minSimilarity: z.number().min(0).max(1),
+      /** A house line at least this close is offered instead (the policy's lowest bar for one). */
+      houseAbove: z.number().min(0).max(1),
+      /** A corpus reply scored at least this is offered instead (the policy's bar for one). */
+      corpusAbove: z.number().min(0).max(1),
+      /** Weight of the user's previous message in the query: "45 bucks. for THREE minutes" reads as its parking ticket. */
+      previousWeight: z.number().min(0).max(1),
+    })
+    .strict()
+    .optional(),
   batching: batchingSchema,
 });
 

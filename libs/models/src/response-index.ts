@@ -5,6 +5,7 @@ import { onnx } from 'onnx-proto';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { ResponseBankManifest } from './manifest';
 import { createSession, ort, type RuntimeOptions } from './ort';
+import { parseReactions, situationPairs, type ToneNeighbour } from './reactions';
 import type { SentenceEncoder } from './sentence-encoder';
 
 /** One indexed reply and what it answered: a line we wrote (persona lines, house reactions) or a corpus turn. */
@@ -12,18 +13,8 @@ export interface BankEntry {
   prompt: string;
   reply: string;
   source: 'persona' | 'corpus';
-}
-
-/** A situation people describe in small talk: example messages, and replies that fit every one of them. */
-export interface Situation {
-  name: string;
-  prompts: string[];
-  replies: string[];
-}
-
-/** Each example message of each situation paired with one of its replies in turn, so near neighbours offer different lines. */
-export function situationPairs(situations: Situation[]): { prompt: string; reply: string }[] {
-  return situations.flatMap((s) => s.prompts.map((prompt, i) => ({ prompt, reply: s.replies[i % s.replies.length] })));
+  /** A house reaction's tone (reactions.json): how a friend reacts to messages like its prompt. */
+  tone?: string;
 }
 
 /** A turn → next turn pair from a dialogue corpus, with the turn before it as context. */
@@ -122,6 +113,13 @@ export interface Hit {
  * The response bank's entries and their keys, built once per bank version and encoder (kept in the
  * cache next to the corpus), searched with ONNX Runtime.
  */
+/** The nearest-neighbour search over toned examples: what each row is, and its ONNX top-k. */
+interface ToneSearch {
+  session: InferenceSession;
+  labels: string[];
+  k: number;
+}
+
 export class ResponseIndex {
   private constructor(
     readonly entries: BankEntry[],
@@ -129,6 +127,7 @@ export class ResponseIndex {
     private readonly dimension: number,
     private readonly session: InferenceSession,
     readonly k: number,
+    private readonly tones?: ToneSearch,
   ) {}
 
   static async open(
@@ -140,17 +139,32 @@ export class ResponseIndex {
     log: (line: string) => void = () => {},
     k = 8,
   ): Promise<ResponseIndex> {
-    const { entries, keys, replies } = await loadOrBuild(manifest, dir, root, encoder, log);
-    const session = await createSession(searchGraph(keys, encoder.dimension, entries.length, k), runtime);
-    return new ResponseIndex(entries, replies, encoder.dimension, session, Math.min(k, entries.length));
+    const { entries, keys, replies, tag } = await loadOrBuild(manifest, dir, root, encoder, log);
+    const d = encoder.dimension;
+    const session = await createSession(searchGraph(keys, d, entries.length, k), runtime);
+    let tones: ToneSearch | undefined;
+    if (manifest.tone && manifest.reactions) {
+      // The house reactions with a tone, keyed by their prompts alone, and the reactions file's
+      // tone examples (messages written for a tone, with no reply of their own) get a search of their own.
+      const toned = entries.flatMap((entry, row) => (entry.tone ? [{ tone: entry.tone, key: keys.subarray(row * d, (row + 1) * d) }] : []));
+      const reactions = parseReactions(readFileSync(join(root, manifest.reactions), 'utf8'), manifest.reactions);
+      const examples = Object.entries(reactions.toneExamples).flatMap(([tone, texts]) => texts.map((text) => ({ tone, text })));
+      const exampleKeys = await loadOrEmbed(join(dir, `index-${tag}.tones.f32`), examples.map((e) => e.text), encoder, log);
+      const labels = [...toned.map((t) => t.tone), ...examples.map((e) => e.tone)];
+      if (labels.length > 0) {
+        const toneKeys = new Float32Array(labels.length * d);
+        toned.forEach((t, j) => toneKeys.set(t.key, j * d));
+        toneKeys.set(exampleKeys, toned.length * d);
+        const toneK = Math.min(manifest.tone.k, labels.length);
+        tones = { session: await createSession(searchGraph(toneKeys, d, labels.length, toneK), runtime), labels, k: toneK };
+      }
+    }
+    return new ResponseIndex(entries, replies, d, session, Math.min(k, entries.length), tones);
   }
 
   /** The k nearest entries to each query row, best first, with cosine similarity. */
   async search(queries: Float32Array, rows: number): Promise<Hit[][]> {
-    const { Tensor } = ort();
-    const out = await this.session.run({ query: new Tensor('float32', queries, [rows, queries.length / rows]) });
-    const scores = out.top_scores.data as Float32Array;
-    const indices = out.top_indices.data as BigInt64Array;
+    const { scores, indices } = await topK(this.session, queries, rows);
     return Array.from({ length: rows }, (_, r) =>
       Array.from({ length: this.k }, (_, j) => {
         const row = Number(indices[r * this.k + j]);
@@ -159,9 +173,26 @@ export class ResponseIndex {
     );
   }
 
+  /** The nearest toned house examples to each query row (none when the bank has no tones), best first. */
+  async nearestTones(queries: Float32Array, rows: number): Promise<ToneNeighbour[][]> {
+    const tones = this.tones;
+    if (!tones) return Array.from({ length: rows }, () => []);
+    const { scores, indices } = await topK(tones.session, queries, rows);
+    return Array.from({ length: rows }, (_, r) =>
+      Array.from({ length: tones.k }, (_, j) => ({ tone: tones.labels[Number(indices[r * tones.k + j])], score: scores[r * tones.k + j] })),
+    );
+  }
+
   async release(): Promise<void> {
     await this.session.release();
+    await this.tones?.session.release();
   }
+}
+
+async function topK(session: InferenceSession, queries: Float32Array, rows: number): Promise<{ scores: Float32Array; indices: BigInt64Array }> {
+  const { Tensor } = ort();
+  const out = await session.run({ query: new Tensor('float32', queries, [rows, queries.length / rows]) });
+  return { scores: out.top_scores.data as Float32Array, indices: out.top_indices.data as BigInt64Array };
 }
 
 async function loadOrBuild(
@@ -170,12 +201,12 @@ async function loadOrBuild(
   root: string,
   encoder: SentenceEncoder,
   log: (line: string) => void,
-): Promise<{ entries: BankEntry[]; keys: Float32Array; replies: Float32Array }> {
+): Promise<{ entries: BankEntry[]; keys: Float32Array; replies: Float32Array; tag: string }> {
   const personaBytes = readFileSync(join(root, manifest.persona));
   const reactionBytes = manifest.reactions ? readFileSync(join(root, manifest.reactions)) : Buffer.alloc(0);
   // A new bank version, encoder, persona or reactions file, or anything that shapes the keys means
-  // a new index; serving settings (batching, margins, top-k, ranker) do not.
-  const { batching: _batching, personaMargin: _margin, topK: _topK, ranker: _ranker, rankerMargin: _rankerMargin, ...shaping } = manifest;
+  // a new index; serving settings (batching, margins, top-k, ranker, tone vote) do not.
+  const { batching: _batching, personaMargin: _margin, topK: _topK, ranker: _ranker, rankerMargin: _rankerMargin, tone: _tone, ...shaping } = manifest;
   const tag = createHash('sha256')
     .update(`${manifest.version}|${encoder.name}@${encoder.version}|${JSON.stringify(shaping)}`)
     .update(personaBytes)
@@ -192,16 +223,19 @@ async function loadOrBuild(
       const bytes = readFileSync(file);
       return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
     });
-    if (keys.length === entries.length * d && replies.length === entries.length * d) return { entries, keys, replies };
+    if (keys.length === entries.length * d && replies.length === entries.length * d) return { entries, keys, replies, tag };
   }
   const persona = [
     ...(JSON.parse(personaBytes.toString('utf8')) as { pairs: { prompt: string; reply: string }[] }).pairs,
-    ...(manifest.reactions ? situationPairs((JSON.parse(reactionBytes.toString('utf8')) as { situations: Situation[] }).situations) : []),
+    ...(manifest.reactions ? situationPairs(parseReactions(reactionBytes.toString('utf8'), manifest.reactions).situations) : []),
   ];
   const corpus = JSON.parse(readFileSync(join(dir, manifest.corpus), 'utf8')) as Record<string, { messages: ChitChatMessage[][] }>;
   const pairs = chitChatPairs(corpus, manifest.maxPairs, manifest.seed, manifest.maxReplyWords);
   log(`building the response index: ${pairs.length} corpus pairs + ${persona.length} lines of our own`);
-  const all = [...persona.map((p) => ({ context: '', ...p, source: 'persona' as const })), ...pairs.map((p) => ({ ...p, source: 'corpus' as const }))];
+  const all: (CorpusPair & { source: BankEntry['source']; tone?: string })[] = [
+    ...persona.map((p) => ({ context: '', ...p, source: 'persona' as const })),
+    ...pairs.map((p) => ({ ...p, source: 'corpus' as const })),
+  ];
   const turns = [...new Set(all.flatMap((p) => [p.prompt, p.context, p.reply]).filter(Boolean))];
   const vectors = await embedMany(encoder, turns, log);
   const at = new Map(turns.map((t, i) => [t, i]));
@@ -211,7 +245,7 @@ async function loadOrBuild(
   const entries: BankEntry[] = all.map((p, i) => {
     keys.set(blend(vector(p.prompt)!.slice(), vector(p.context), manifest.contextWeight), i * d);
     replies.set(blend(vector(p.reply)!.slice(), undefined, 0), i * d);
-    return { prompt: p.prompt, reply: p.reply, source: p.source };
+    return { prompt: p.prompt, reply: p.reply, source: p.source, ...(p.tone ? { tone: p.tone } : {}) };
   });
   mkdirSync(dir, { recursive: true });
   // Indexes of earlier bank versions or persona files are of no further use.
@@ -224,7 +258,23 @@ async function loadOrBuild(
     renameSync(`${file}.part`, file);
   }
   writeFileSync(entriesFile, JSON.stringify(entries));
-  return { entries, keys, replies };
+  return { entries, keys, replies, tag };
+}
+
+/** The texts' embeddings, from the file when it holds exactly them (same index tag), else embedded and written there. */
+async function loadOrEmbed(file: string, texts: string[], encoder: SentenceEncoder, log: (line: string) => void): Promise<Float32Array> {
+  const d = encoder.dimension;
+  if (existsSync(file)) {
+    const bytes = readFileSync(file);
+    const vectors = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
+    if (vectors.length === texts.length * d) return vectors;
+  }
+  if (texts.length === 0) return new Float32Array(0);
+  log(`embedding ${texts.length} tone examples`);
+  const vectors = await embedMany(encoder, texts, log);
+  writeFileSync(`${file}.part`, new Uint8Array(vectors.buffer));
+  renameSync(`${file}.part`, file);
+  return vectors;
 }
 
 /** Embeds many texts in length-sorted batches (less padding), printing progress every few seconds. */

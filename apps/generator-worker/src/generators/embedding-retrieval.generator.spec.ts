@@ -1,5 +1,5 @@
 import type { Hit } from '@app/models';
-import { pick } from './embedding-retrieval.generator';
+import { pick, toneReply } from './embedding-retrieval.generator';
 
 /** A hit whose reply vector is one-hot at `slot`: a fake ranker reads the slot as the fit. */
 const hit = (reply: string, score: number, source: 'persona' | 'corpus' = 'corpus', slot = 0): Hit => {
@@ -95,5 +95,46 @@ describe('pick', () => {
         origin: 'house',
       });
     });
+  });
+});
+
+describe('toneReply', () => {
+  const lines = { annoyed: ['Ugh, the audacity.', 'No. Absolutely not.'], funny: ['I am crying.', 'Stop.'] };
+  const annoyed = [
+    { tone: 'annoyed', score: 0.6 },
+    { tone: 'annoyed', score: 0.55 },
+  ];
+
+  it('answers with a line for the tone the neighbours agree on, scored by the vote', () => {
+    const reply = toneReply('the bus drove past me', annoyed, 0.3, lines, new Set());
+    expect(lines.annoyed).toContain(reply?.text);
+    expect(reply).toMatchObject({ origin: 'tone' });
+    expect(reply?.score).toBeCloseTo(0.6);
+  });
+
+  it('does not repeat a line the bot said lately, and has none once every line was said', () => {
+    const first = toneReply('the bus drove past me', annoyed, 0.3, lines, new Set())!.text;
+    const said = new Set([
+      first
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim(),
+    ]);
+    expect(toneReply('the bus drove past me', annoyed, 0.3, lines, said)?.text).not.toBe(first);
+    const all = new Set(
+      lines.annoyed.map((l) =>
+        l
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, ' ')
+          .trim(),
+      ),
+    );
+    expect(toneReply('the bus drove past me', annoyed, 0.3, lines, all)).toBeUndefined();
+  });
+
+  it('has no line when "none" wins, the tone has no lines, or no neighbour is close', () => {
+    expect(toneReply('tell me a joke', [{ tone: 'none', score: 0.8 }], 0.3, lines, new Set())).toBeUndefined();
+    expect(toneReply('ew', [{ tone: 'gross', score: 0.8 }], 0.3, lines, new Set())).toBeUndefined();
+    expect(toneReply('hm', [{ tone: 'annoyed', score: 0.1 }], 0.3, lines, new Set())).toBeUndefined();
   });
 });

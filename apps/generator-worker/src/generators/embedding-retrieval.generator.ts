@@ -1,7 +1,12 @@
+import { join } from 'node:path';
 import {
   EmbeddingCache,
   ModelRepository,
+  NO_TONE,
   blend,
+  projectRoot,
+  readReactions,
+  voteTone,
   type Batching,
   type ReplyRanker,
   type ResponseBankManifest,
@@ -9,6 +14,7 @@ import {
   type ResponseIndex,
   type RuntimeOptions,
   type SentenceEncoder,
+  type ToneNeighbour,
 } from '@app/models';
 import type { GeneratedReply, ReplyGenerator, ReplyRequest } from './reply-generator';
 
@@ -21,8 +27,9 @@ export const RESPONSE_BANK = 'response-bank';
  * prompt with the turn before it, and the nearest indexed prompts answer with their replies. A
  * persona line close to the best corpus reply wins, so the bot keeps its voice; a reply that only
  * repeats the user's words, or one the bot already gave in this conversation's recent turns, is
- * passed over. Fast (one encoder call and one ONNX top-k per batch), so it is the fallback for
- * slow generators.
+ * passed over. When no house line is close, the reaction tone the nearest house examples agree on
+ * answers with a line written for that tone ("Ugh, the audacity." to a bus driving past). Fast (one
+ * encoder call and two ONNX top-k searches per batch), so it is the fallback for slow generators.
  */
 export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   readonly name = 'retrieval';
@@ -36,6 +43,9 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   private ranker?: ReplyRanker;
   /** 10,000 replies × 384 floats: 15 MB. */
   private readonly contextCache = new EmbeddingCache(10_000);
+  /** Users' messages, so the next turn's query can lean on the message before it without embedding it again. */
+  private readonly messageCache = new EmbeddingCache(10_000);
+  private toneLines: Record<string, string[]> = {};
   private readonly repository: ModelRepository;
   private readonly manifest: ResponseBankManifest;
 
@@ -56,6 +66,7 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
     this.rankerMargin = manifest.rankerMargin;
     this.contextWeight = manifest.contextWeight;
     this.ranker = manifest.ranker ? this.repository.ranker(manifest.ranker) : undefined;
+    if (manifest.tone && manifest.reactions) this.toneLines = readReactions(join(projectRoot(), manifest.reactions)).tones;
     if (this.ranker && this.ranker.dimension !== encoder.dimension)
       throw new Error(`${this.ranker.id} scores ${this.ranker.dimension}-d embeddings, ${encoder.name} makes ${encoder.dimension}`);
     // The ranker is part of what made the candidate and its score: named in the version.
@@ -66,28 +77,51 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
     if (!this.index || !this.encoder) throw new Error('retrieval generator used before load()');
     if (requests.length === 0) return [];
     const contexts = requests.map((r) => r.history?.at(-1)?.bot ?? '');
+    const previous = requests.map((r) => (this.manifest.tone ? (r.history?.at(-1)?.user ?? '') : ''));
     // The bot's previous replies repeat (canned lines, bank replies): embedded once, then cached.
     const missing = [...new Set(contexts.filter((c) => c && !this.contextCache.get(c)))];
-    // One encoder call for the messages and the previous replies not in the cache.
-    const vectors = await this.encoder.embed([...requests.map((r) => r.resolvedText || r.text), ...missing]);
+    const missingPrevious = [...new Set(previous.filter((p) => p && !this.messageCache.get(p)))];
+    // One encoder call for the messages and the previous turns not in the caches.
+    const vectors = await this.encoder.embed([...requests.map((r) => r.resolvedText || r.text), ...missing, ...missingPrevious]);
     const d = this.encoder.dimension;
     const row = (i: number) => vectors.subarray(i * d, (i + 1) * d);
     missing.forEach((text, m) => this.contextCache.set(text, row(requests.length + m).slice()));
+    missingPrevious.forEach((text, m) => this.messageCache.set(text, row(requests.length + missing.length + m).slice()));
+    requests.forEach((r, i) => this.messageCache.set(r.text, row(i).slice()));
     const queries = new Float32Array(requests.length * d);
     requests.forEach((_, i) => {
       const context = contexts[i] ? this.contextCache.get(contexts[i]) : undefined;
       queries.set(blend(row(i).slice(), context, this.contextWeight), i * d);
     });
     const hits = await this.index.search(queries, requests.length);
+    const tones = await this.nearestTones(requests.length, row, previous);
     return requests.map((request, i) => {
       const projected = this.ranker?.project(queries.subarray(i * d, (i + 1) * d));
-      return pick(request.text, hits[i], {
+      const said = new Set((request.history ?? []).map((turn) => normalize(turn.bot)));
+      const picked = pick(request.text, hits[i], {
         personaMargin: this.personaMargin,
         rankerMargin: this.rankerMargin,
-        said: new Set((request.history ?? []).map((turn) => normalize(turn.bot))),
+        said,
         fit: projected && ((hit) => this.ranker!.score(projected, hit.replyVector)),
       });
+      const tone = this.manifest.tone;
+      // One candidate per message: a house line or corpus reply the policy would serve is kept.
+      if (!tone || picked.score >= (picked.origin === 'house' ? tone.houseAbove : tone.corpusAbove)) return picked;
+      return toneReply(request.text, tones[i], tone.minSimilarity, this.toneLines, said) ?? picked;
     });
+  }
+
+  /** Each message's nearest toned house examples, its query leaning on the user's message before it. */
+  private async nearestTones(rows: number, message: (i: number) => Float32Array, previous: string[]): Promise<ToneNeighbour[][]> {
+    const tone = this.manifest.tone;
+    if (!tone) return Array.from({ length: rows }, () => []);
+    const d = this.encoder!.dimension;
+    const queries = new Float32Array(rows * d);
+    for (let i = 0; i < rows; i++) {
+      const before = previous[i] ? this.messageCache.get(previous[i]) : undefined;
+      queries.set(blend(message(i).slice(), before, tone.previousWeight), i * d);
+    }
+    return this.index!.nearestTones(queries, rows);
   }
 
   async release(): Promise<void> {
@@ -101,6 +135,28 @@ const normalize = (text: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
+
+/**
+ * A line for the tone the neighbours agree on, when one wins that has lines: the first of its lines
+ * the bot has not said lately, starting at a place the message picks (so two conversations with the
+ * same tone do not hear the same line first).
+ */
+export function toneReply(
+  message: string,
+  neighbours: ToneNeighbour[],
+  minSimilarity: number,
+  lines: Record<string, string[]>,
+  said: Set<string>,
+): GeneratedReply | undefined {
+  const vote = voteTone(neighbours, minSimilarity);
+  const options = vote && vote.tone !== NO_TONE ? lines[vote.tone] : undefined;
+  if (!vote || !options?.length) return undefined;
+  let start = 0;
+  for (const ch of message) start = (start * 31 + ch.charCodeAt(0)) >>> 0;
+  const order = options.map((_, j) => options[(start + j) % options.length]);
+  const text = order.find((line) => !said.has(normalize(line)));
+  return text === undefined ? undefined : { text, score: vote.score, origin: 'tone' };
+}
 
 /**
  * What sentence embeddings barely see: a negation ("didnt pass the road test" sits next to "passed

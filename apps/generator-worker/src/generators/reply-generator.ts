@@ -6,8 +6,11 @@ import type { Batching } from '@app/models';
 export interface GeneratedReply {
   text: string;
   score: number;
-  /** Retrieval: "house" (a line of our own) or "corpus" (a real reply); the policy can ask for one. */
-  origin?: 'house' | 'corpus';
+  /**
+   * Retrieval: "house" (a line of our own for the situation), "tone" (a line of our own for how to
+   * react to it) or "corpus" (a real reply); the policy can ask for one.
+   */
+  origin?: 'house' | 'tone' | 'corpus';
   /** Tokens generated, for generators that generate (benchmarks report tokens/s). */
   tokens?: number;
 }

@@ -77,6 +77,7 @@ describe('ReplyComposer', () => {
         generator: 'retrieval',
         text: 'That is some bullshit',
         score: 0.8,
+        origin: 'corpus',
         status: ResultStatus.OK,
         latencyMs: 40,
       }),
@@ -97,6 +98,7 @@ describe('ReplyComposer', () => {
       generator: 'retrieval',
       text: 'purple is a vibe',
       score: 0.8,
+      origin: 'corpus',
       status: ResultStatus.OK,
       latencyMs: 40,
     });

@@ -28,7 +28,10 @@ function input(signals: Partial<Signals>, over: Partial<PolicyInput> = {}, text 
 const intent = (label: string, score = 0.9) => ({ intent: { label, score } });
 /** A task intent asked for: a command. */
 const request = (label: string) => ({ ...intent(label), dialogAct: { label: 'command', score: 0.9 } });
-const candidates = { llm: { text: 'Tell me more about that!', score: 0.6 }, retrieval: { text: 'that sounds fun', score: 0.8 } };
+const candidates = {
+  llm: { text: 'Tell me more about that!', score: 0.6 },
+  retrieval: { text: 'that sounds fun', score: 0.8, origin: 'corpus' },
+};
 
 describe('the response policy (data/policy.json)', () => {
   it.each([
@@ -85,6 +88,23 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(input(intent('small_talk'), { candidates: corpus })).rule).not.toMatch(/^generative/);
   });
 
+  it('serves a tone line from 0.3 before the mood and generic lines, and never as a corpus reply', () => {
+    const tone = (score: number) => ({ retrieval: { text: 'Ugh, the audacity.', score, origin: 'tone' } });
+    const negative = { ...intent('small_talk'), sentiment: { label: 'negative', score: 0.9 } };
+    expect(policy.decide(input(negative, { candidates: tone(0.45) }))).toMatchObject({
+      rule: 'generative.tone',
+      text: 'Ugh, the audacity.',
+    });
+    expect(policy.decide(input(negative, { candidates: tone(0.2) })).rule).toBe('canned.mood');
+    expect(policy.decide(input({ dialogAct: { label: 'statement', score: 0.9 } }, { candidates: tone(0.2) })).rule).toBe('canned.engage');
+    // Not to a question, nor to the turn after an injection attempt.
+    for (const question of ['are they loud?', 'ive never had one. are they loud', 'i love hiking'])
+      expect(policy.decide(input(negative, { candidates: tone(0.45) }, question)).rule).not.toBe('generative.tone');
+    expect(policy.decide(input(negative, { candidates: tone(0.45), previousRule: 'safety.injection' })).rule).not.toBe('generative.tone');
+    // A tone line scored high is still not a reply from the corpus.
+    expect(policy.decide(input(intent('small_talk'), { candidates: tone(0.9) })).rule).toBe('generative.tone');
+  });
+
   it('serves retrieval for small talk, a long context or low confidence, and never the LLM', () => {
     for (const signals of [intent('small_talk'), intent('book_flight', 0.2), {}]) {
       expect(policy.decide(input(signals, { candidates }))).toMatchObject({
@@ -99,14 +119,16 @@ describe('the response policy (data/policy.json)', () => {
   });
 
   it('skips a candidate below its threshold or rejected by the safety screen, and says why', () => {
-    const unsafe = { retrieval: { text: 'Oh shit, that is hilarious', score: 0.9 } };
+    const unsafe = { retrieval: { text: 'Oh shit, that is hilarious', score: 0.9, origin: 'corpus' } };
     const decision = policy.decide(input(intent('small_talk'), { candidates: unsafe }));
     expect(decision.rejected).toEqual({ retrieval: 'profanity' });
     expect(decision.source).not.toBe('retrieval');
-    const low = policy.decide(input(intent('small_talk'), { candidates: { retrieval: { text: 'that sounds fun', score: 0.5 } } }));
+    const low = policy.decide(
+      input(intent('small_talk'), { candidates: { retrieval: { text: 'that sounds fun', score: 0.5, origin: 'corpus' } } }),
+    );
     expect(low.source).not.toBe('retrieval');
     const echo = policy.decide(
-      input(intent('small_talk'), { candidates: { retrieval: { text: 'Hello there!', score: 0.9 } } }, 'hello there'),
+      input(intent('small_talk'), { candidates: { retrieval: { text: 'Hello there!', score: 0.9, origin: 'corpus' } } }, 'hello there'),
     );
     expect(echo.rejected).toEqual({ retrieval: 'echo' });
   });

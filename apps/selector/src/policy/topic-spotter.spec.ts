@@ -26,6 +26,8 @@ describe('the topic spotter (data/topics.json)', () => {
     ["I'm bored, entertain me", { topic: 'bored' }],
     ['I think I want to learn the guitar', { topic: 'hobbies' }],
     ["today is my son's birthday. he would have been 8", { topic: 'grief', relation: 'son' }],
+    ['we said goodbye to my dad this morning. the nurses were lovely', { topic: 'grief', relation: 'dad' }],
+    ['my aunt is in hospice now', { topic: 'illness', relation: 'aunt' }],
     ['my girlfriend forgot our anniversary', { topic: 'letdown', relation: 'girlfriend' }],
     ['stuck at the airport, flight delayed 4 hrs', { topic: 'travel_trouble' }],
     ['found out my boyfriend was cheating', { topic: 'breakup', relation: 'boyfriend' }],
