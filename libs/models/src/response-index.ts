@@ -109,10 +109,6 @@ export interface Hit {
   replyVector: Float32Array;
 }
 
-/**
- * The response bank's entries and their keys, built once per bank version and encoder (kept in the
- * cache next to the corpus), searched with ONNX Runtime.
- */
 /** The nearest-neighbour search over toned examples: what each row is, and its ONNX top-k. */
 interface ToneSearch {
   session: InferenceSession;
@@ -120,6 +116,10 @@ interface ToneSearch {
   k: number;
 }
 
+/**
+ * The response bank's entries and their keys, built once per bank version and encoder (kept in the
+ * cache next to the corpus), searched with ONNX Runtime.
+ */
 export class ResponseIndex {
   private constructor(
     readonly entries: BankEntry[],

@@ -10,16 +10,20 @@ describe('abuse cues (data/abuse-cues.json)', () => {
     'old women are dried-up hags',
     'kys',
     'what a piece of junk',
+    'i will leak your pics',
   ])('%j has one', (text) => {
     expect(cues.present(text)).toBe(true);
   });
 
-  it.each(['be honest', 'my rabbit Clover is chewing through every cable', 'erzähl mir einen witz', 'she only listens to nickelback'])(
-    '%j has none',
-    (text) => {
-      expect(cues.present(text)).toBe(false);
-    },
-  );
+  it.each([
+    'be honest',
+    'my rabbit Clover is chewing through every cable',
+    'erzähl mir einen witz',
+    'she only listens to nickelback',
+    'bread didnt rise, kid got sent home sick, and the dishwasher is leaking',
+  ])('%j has none', (text) => {
+    expect(cues.present(text)).toBe(false);
+  });
 
   it('tells an insult or a swear from speaking to someone', () => {
     expect(cues.insults("you're a worthless bot")).toBe(true);
