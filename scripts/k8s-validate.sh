@@ -35,6 +35,12 @@ ALTINITY_OPERATOR_VERSION=v0.0.0-20211101130143-50134723c388
 PYYAML_VERSION=6.0.3          # PyPI; only installed (into the cache) when python3 lacks yaml
 
 CACHE="$ROOT/.cache/k8s"
+STRIMZI_JAR="$CACHE/downloads/strimzi-api-$STRIMZI_VERSION-tests.jar"
+# `--maven-cached`: only answer, by exit status, whether the one download that needs Maven is here (for scripts/prereqs.sh).
+if [[ "${1:-}" == --maven-cached ]]; then
+  [[ -f "$STRIMZI_JAR" ]]
+  exit
+fi
 now() { date +%s%N; }
 elapsed() { # since a now() reading, as "12.3 s"
   local ms=$((($(now) - $1) / 1000000))
@@ -120,7 +126,7 @@ if ! stamp_matches "$CRDS/.stamp" "$crd_stamp"; then
   log "fetching Altinity clickhouse-operator $ALTINITY_OPERATOR_VERSION CRDs (Go module proxy) ..."
   altinity="$(go_module_dir "github.com/altinity/clickhouse-operator@$ALTINITY_OPERATOR_VERSION")"
   log "fetching Strimzi $STRIMZI_VERSION CRDs (Maven Central io.strimzi:api:$STRIMZI_VERSION:tests) ..."
-  jar="$CACHE/downloads/strimzi-api-$STRIMZI_VERSION-tests.jar"
+  jar="$STRIMZI_JAR"
   if [[ ! -f "$jar" ]]; then
     command -v mvn >/dev/null || fail "mvn (Apache Maven) not found: it fetches Strimzi's CRDs from Maven Central"
     # Output shown only on failure: Maven prints stray ANSI codes even with -q -B.

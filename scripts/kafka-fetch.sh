@@ -21,6 +21,12 @@ fi
 DEST="$ROOT/.cache/kafka/$KAFKA_VERSION/libs"
 MARKER="$DEST/.complete"
 
+# `--cached`: only answer, by exit status, whether the jars are here (scripts/prereqs.sh asks, to know if Maven is needed).
+if [[ "${1:-}" == --cached ]]; then
+  [[ -f "$MARKER" ]]
+  exit
+fi
+
 if [[ -f "$MARKER" ]]; then
   echo "[kafka] jars ready: $(find "$DEST" -maxdepth 1 -name '*.jar' | wc -l) jars in $DEST (cached)"
   exit 0

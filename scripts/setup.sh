@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Everything `npm start` and `npm test` need on a fresh clone: npm packages, Kafka jars, a build, model weights.
+# Everything `npm start` and `npm test` need on a fresh clone: system packages, npm packages, Kafka
+# jars, a build, model weights. Mode `test` (from scripts/test.sh) adds what only tests need; default `start`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/prereqs.sh "${1:-start}"
 
 # onnxruntime-node's install step downloads CUDA libraries, which offline machines cannot; CPU works without them.
 export ONNXRUNTIME_NODE_INSTALL=skip

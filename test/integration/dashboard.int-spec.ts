@@ -5,7 +5,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { postJson } from '../support/http';
 import { stackInfo } from '../support/stack-info';
 
-/** Debian's chromium (installed by .ci/run); CHROMIUM_PATH points elsewhere. */
+/** Debian's chromium (npm test installs it: scripts/prereqs.sh); CHROMIUM_PATH points elsewhere. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The dashboard page in headless Chromium: it loads, its charts draw, and its numbers move as messages come in. */
@@ -15,7 +15,9 @@ describe('GET /dashboard in headless Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM))
-      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH`);
+      throw new Error(
+        `no Chromium at ${CHROMIUM}: 'bash scripts/prereqs.sh test' installs it (npm test runs that first), or set CHROMIUM_PATH`,
+      );
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
   afterAll(() => browser?.close());
