@@ -31,6 +31,8 @@ describe('userNameIn', () => {
     expect(userNameIn('hey its jonas. paid off my car today!!', signals())).toBe('Jonas');
     expect(userNameIn('heyyy its me again', signals())).toBeUndefined();
     expect(userNameIn('morning! its raining. again', signals())).toBeUndefined();
+    expect(userNameIn("it's Amazing Grace, the high part scares me", signals())).toBeUndefined();
+    expect(userNameIn("It's Dani", signals())).toBe('Dani');
   });
   it('takes "I\'m X" only where the entities task saw a person X', () => {
     expect(userNameIn("I'm Maria, nice to meet you", signals({ entities: [{ kind: 'person', text: 'Maria' }] }))).toBe('Maria');

@@ -37,7 +37,10 @@ export function userNameIn(text: string, signals: Signals): string | undefined {
     );
   // Not a word like "raining" that the list of common words lacks ("morning! its raining. again").
   if (greeted && !isCommonEnglish(greeted[1]) && !/^\p{L}{3,}ing$/iu.test(greeted[1])) return capitalize(greeted[1]);
-  const introduced = text.match(/(?<![\p{L}])(?:[Ii] am|[Ii]'m|[Ii]m|[Ii]ts|[Ii]t's)\s+(\p{Lu}[\p{Ll}'-]{1,30})(?![\p{L}])/u);
+  // "It's Dani" introduces only when the name ends the message: "it's Amazing Grace, the high part scares me" names a song.
+  const introduced =
+    text.match(/(?<![\p{L}])(?:[Ii] am|[Ii]'m|[Ii]m)\s+(\p{Lu}[\p{Ll}'-]{1,30})(?![\p{L}])/u) ??
+    text.match(/(?<![\p{L}])(?:[Ii]ts|[Ii]t's)\s+(\p{Lu}[\p{Ll}'-]{1,30})(?:\s+(?:here|btw|again))?[\s!.]*$/u);
   if (!introduced || isCommonEnglish(introduced[1])) return undefined;
   const seen = signals.entities.some((e) => e.kind === 'person' && e.text.split(/\s+/)[0] === introduced[1]);
   return seen || /^(?:hi|hey|hello|yo|heya|hiya|sup)?[\s,!.]*(?:[Ii] am|[Ii]'m|[Ii]m|[Ii]ts|[Ii]t's)\s/u.test(text.trim())

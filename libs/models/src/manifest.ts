@@ -148,6 +148,11 @@ const responseBankManifestSchema = z.object({
       corpusAbove: z.number().min(0).max(1),
       /** Weight of the user's previous message in the query: "45 bucks. for THREE minutes" reads as its parking ticket. */
       previousWeight: z.number().min(0).max(1),
+      /**
+       * A message whose own tone vote scores below this, in a story whose earlier message voted at
+       * least this, gets a continuation line of the story's tone (origin "story").
+       */
+      storyBelow: z.number().min(0).max(1).optional(),
     })
     .strict()
     .optional(),

@@ -23,6 +23,12 @@ const reactionsSchema = z
   .object({
     $comment: z.string().optional(),
     tones: z.record(z.string(), z.array(z.string().min(1)).min(2)).default({}),
+    /**
+     * Per tone, lines for a story that goes on ("Of course. The universe committed to the bit today."
+     * to the library book ruined after the spilled latte): the next message carries details, not the
+     * feeling, so the tone is the one its opening message had.
+     */
+    continuations: z.record(z.string(), z.array(z.string().min(1)).min(2)).default({}),
     /** Messages written for a tone alone (no reply of their own): more examples for the tone vote. */
     toneExamples: z.record(z.string(), z.array(z.string().min(1))).default({}),
     situations: z.array(situationSchema).min(1),
@@ -30,6 +36,8 @@ const reactionsSchema = z
   .strict()
   .superRefine((file, ctx) => {
     const names = new Set<string>();
+    for (const tone of Object.keys(file.continuations))
+      if (!file.tones[tone]) ctx.addIssue({ code: 'custom', path: ['continuations', tone], message: `tone ${tone} has no lines in tones` });
     for (const tone of Object.keys(file.toneExamples))
       if (tone !== NO_TONE && !file.tones[tone]) ctx.addIssue({ code: 'custom', path: ['toneExamples', tone], message: `tone ${tone} has no lines in tones` });
     file.situations.forEach((s, i) => {

@@ -1,5 +1,5 @@
 import type { Hit } from '@app/models';
-import { pick, toneReply } from './embedding-retrieval.generator';
+import { pick, storyReply, toneReply } from './embedding-retrieval.generator';
 
 /** A hit whose reply vector is one-hot at `slot`: a fake ranker reads the slot as the fit. */
 const hit = (reply: string, score: number, source: 'persona' | 'corpus' = 'corpus', slot = 0): Hit => {
@@ -98,6 +98,17 @@ describe('pick', () => {
   });
 });
 
+/** Lines as the generator remembers what the bot said: lowercase words. */
+const saidLines = (...lines: string[]) =>
+  new Set(
+    lines.map((l) =>
+      l
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim(),
+    ),
+  );
+
 describe('toneReply', () => {
   const lines = { annoyed: ['Ugh, the audacity.', 'No. Absolutely not.'], funny: ['I am crying.', 'Stop.'] };
   const annoyed = [
@@ -114,21 +125,9 @@ describe('toneReply', () => {
 
   it('does not repeat a line the bot said lately, and has none once every line was said', () => {
     const first = toneReply('the bus drove past me', annoyed, 0.3, lines, new Set())!.text;
-    const said = new Set([
-      first
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, ' ')
-        .trim(),
-    ]);
+    const said = saidLines(first);
     expect(toneReply('the bus drove past me', annoyed, 0.3, lines, said)?.text).not.toBe(first);
-    const all = new Set(
-      lines.annoyed.map((l) =>
-        l
-          .toLowerCase()
-          .replace(/[^a-z0-9]+/g, ' ')
-          .trim(),
-      ),
-    );
+    const all = saidLines(...lines.annoyed);
     expect(toneReply('the bus drove past me', annoyed, 0.3, lines, all)).toBeUndefined();
   });
 
@@ -136,5 +135,41 @@ describe('toneReply', () => {
     expect(toneReply('tell me a joke', [{ tone: 'none', score: 0.8 }], 0.3, lines, new Set())).toBeUndefined();
     expect(toneReply('ew', [{ tone: 'gross', score: 0.8 }], 0.3, lines, new Set())).toBeUndefined();
     expect(toneReply('hm', [{ tone: 'annoyed', score: 0.1 }], 0.3, lines, new Set())).toBeUndefined();
+  });
+});
+
+describe('storyReply', () => {
+  const lines = { unlucky: ['Of course it did.', 'This day, honestly.'], funny: ['I am wheezing.', 'Sitcom material.'] };
+  const unlucky = [
+    { tone: 'unlucky', score: 0.7 },
+    { tone: 'unlucky', score: 0.6 },
+  ];
+  const vague = [
+    { tone: 'funny', score: 0.4 },
+    { tone: 'sweet', score: 0.4 },
+    { tone: 'annoyed', score: 0.38 },
+  ];
+
+  it("carries on the tone of the story's previous message, scored by its vote", () => {
+    const reply = storyReply('my library book did not survive', [unlucky, []], 0.3, 0.3, lines, new Set());
+    expect(lines.unlucky).toContain(reply?.text);
+    expect(reply).toMatchObject({ origin: 'story' });
+    expect(reply?.score).toBeCloseTo(0.7);
+  });
+
+  it('looks one message further back when the previous one has no clear tone', () => {
+    expect(storyReply('he named it', [vague, [{ tone: 'funny', score: 0.8 }]], 0.3, 0.3, lines, new Set())?.text).toMatch(
+      /wheezing|Sitcom/,
+    );
+  });
+
+  it('stops at the nearest clear tone: none, or a tone without continuation lines, means no line', () => {
+    expect(storyReply('ok', [[{ tone: 'none', score: 0.9 }], unlucky], 0.3, 0.3, lines, new Set())).toBeUndefined();
+    expect(storyReply('ok', [[{ tone: 'gross', score: 0.9 }], unlucky], 0.3, 0.3, lines, new Set())).toBeUndefined();
+    expect(storyReply('ok', [vague, vague], 0.3, 0.3, lines, new Set())).toBeUndefined();
+  });
+
+  it('does not repeat a continuation line the bot said lately', () => {
+    expect(storyReply('and then', [unlucky, []], 0.3, 0.3, lines, saidLines(...lines.unlucky))).toBeUndefined();
   });
 });

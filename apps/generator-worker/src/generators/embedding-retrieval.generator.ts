@@ -46,6 +46,7 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   /** Users' messages, so the next turn's query can lean on the message before it without embedding it again. */
   private readonly messageCache = new EmbeddingCache(10_000);
   private toneLines: Record<string, string[]> = {};
+  private continuations: Record<string, string[]> = {};
   private readonly repository: ModelRepository;
   private readonly manifest: ResponseBankManifest;
 
@@ -66,7 +67,11 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
     this.rankerMargin = manifest.rankerMargin;
     this.contextWeight = manifest.contextWeight;
     this.ranker = manifest.ranker ? this.repository.ranker(manifest.ranker) : undefined;
-    if (manifest.tone && manifest.reactions) this.toneLines = readReactions(join(projectRoot(), manifest.reactions)).tones;
+    if (manifest.tone && manifest.reactions) {
+      const reactions = readReactions(join(projectRoot(), manifest.reactions));
+      this.toneLines = reactions.tones;
+      this.continuations = reactions.continuations;
+    }
     if (this.ranker && this.ranker.dimension !== encoder.dimension)
       throw new Error(`${this.ranker.id} scores ${this.ranker.dimension}-d embeddings, ${encoder.name} makes ${encoder.dimension}`);
     // The ranker is part of what made the candidate and its score: named in the version.
@@ -78,9 +83,11 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
     if (requests.length === 0) return [];
     const contexts = requests.map((r) => r.history?.at(-1)?.bot ?? '');
     const previous = requests.map((r) => (this.manifest.tone ? (r.history?.at(-1)?.user ?? '') : ''));
+    // The story's opening can be two messages back ("a pigeon got into the breakroom" → "took us forty minutes" → "Marcus named it").
+    const earlier = requests.map((r) => (this.manifest.tone?.storyBelow !== undefined ? (r.history?.at(-2)?.user ?? '') : ''));
     // The bot's previous replies repeat (canned lines, bank replies): embedded once, then cached.
     const missing = [...new Set(contexts.filter((c) => c && !this.contextCache.get(c)))];
-    const missingPrevious = [...new Set(previous.filter((p) => p && !this.messageCache.get(p)))];
+    const missingPrevious = [...new Set([...previous, ...earlier].filter((p) => p && !this.messageCache.get(p)))];
     // One encoder call for the messages and the previous turns not in the caches.
     const vectors = await this.encoder.embed([...requests.map((r) => r.resolvedText || r.text), ...missing, ...missingPrevious]);
     const d = this.encoder.dimension;
@@ -95,6 +102,7 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
     });
     const hits = await this.index.search(queries, requests.length);
     const tones = await this.nearestTones(requests.length, row, previous);
+    const stories = await this.storyTones(previous, earlier);
     return requests.map((request, i) => {
       const projected = this.ranker?.project(queries.subarray(i * d, (i + 1) * d));
       const said = new Set((request.history ?? []).map((turn) => normalize(turn.bot)));
@@ -107,6 +115,11 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
       const tone = this.manifest.tone;
       // One candidate per message: a house line or corpus reply the policy would serve is kept.
       if (!tone || picked.score >= (picked.origin === 'house' ? tone.houseAbove : tone.corpusAbove)) return picked;
+      const own = voteTone(tones[i], tone.minSimilarity);
+      if (tone.storyBelow !== undefined && (!own || own.tone === NO_TONE || own.score < tone.storyBelow)) {
+        const story = storyReply(request.text, stories[i], tone.minSimilarity, tone.storyBelow, this.continuations, said);
+        if (story) return story;
+      }
       return toneReply(request.text, tones[i], tone.minSimilarity, this.toneLines, said) ?? picked;
     });
   }
@@ -122,6 +135,20 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
       queries.set(blend(message(i).slice(), before, tone.previousWeight), i * d);
     }
     return this.index!.nearestTones(queries, rows);
+  }
+
+  /** The nearest toned examples of the story's earlier messages, each alone: [previous, the one before] per request. */
+  private async storyTones(previous: string[], earlier: string[]): Promise<ToneNeighbour[][][]> {
+    const texts = previous.flatMap((p, i) => [p, earlier[i]]);
+    if (this.manifest.tone?.storyBelow === undefined || texts.every((t) => !t)) return previous.map(() => [[], []]);
+    const d = this.encoder!.dimension;
+    const queries = new Float32Array(texts.length * d);
+    texts.forEach((text, j) => {
+      const vector = text ? this.messageCache.get(text) : undefined;
+      if (vector) queries.set(vector, j * d);
+    });
+    const found = await this.index!.nearestTones(queries, texts.length);
+    return previous.map((_, i) => [texts[2 * i] ? found[2 * i] : [], texts[2 * i + 1] ? found[2 * i + 1] : []]);
   }
 
   async release(): Promise<void> {
@@ -149,13 +176,39 @@ export function toneReply(
   said: Set<string>,
 ): GeneratedReply | undefined {
   const vote = voteTone(neighbours, minSimilarity);
-  const options = vote && vote.tone !== NO_TONE ? lines[vote.tone] : undefined;
-  if (!vote || !options?.length) return undefined;
+  const text = vote && vote.tone !== NO_TONE ? unsaidLine(message, lines[vote.tone], said) : undefined;
+  return text === undefined ? undefined : { text, score: vote!.score, origin: 'tone' };
+}
+
+/**
+ * A continuation line for the tone of the story's latest earlier message that votes at least
+ * `minScore` for a tone with such lines: the detail that follows "i locked myself out of my car"
+ * reads as nothing in particular alone, but the story is still one of bad luck.
+ */
+export function storyReply(
+  message: string,
+  earlier: ToneNeighbour[][],
+  minSimilarity: number,
+  minScore: number,
+  lines: Record<string, string[]>,
+  said: Set<string>,
+): GeneratedReply | undefined {
+  for (const neighbours of earlier) {
+    const vote = voteTone(neighbours, minSimilarity);
+    if (!vote || vote.score < minScore) continue;
+    if (vote.tone === NO_TONE || !lines[vote.tone]?.length) return undefined;
+    const text = unsaidLine(message, lines[vote.tone], said);
+    return text === undefined ? undefined : { text, score: vote.score, origin: 'story' };
+  }
+  return undefined;
+}
+
+/** The first of `options` the bot has not said lately, starting at a place the message picks (two conversations do not hear the same line first). */
+function unsaidLine(message: string, options: string[] | undefined, said: Set<string>): string | undefined {
+  if (!options?.length) return undefined;
   let start = 0;
   for (const ch of message) start = (start * 31 + ch.charCodeAt(0)) >>> 0;
-  const order = options.map((_, j) => options[(start + j) % options.length]);
-  const text = order.find((line) => !said.has(normalize(line)));
-  return text === undefined ? undefined : { text, score: vote.score, origin: 'tone' };
+  return options.map((_, j) => options[(start + j) % options.length]).find((line) => !said.has(normalize(line)));
 }
 
 /**

@@ -8,9 +8,10 @@ export interface GeneratedReply {
   score: number;
   /**
    * Retrieval: "house" (a line of our own for the situation), "tone" (a line of our own for how to
-   * react to it) or "corpus" (a real reply); the policy can ask for one.
+   * react to it), "story" (one that carries on the reaction to the story so far) or "corpus" (a
+   * real reply); the policy can ask for one.
    */
-  origin?: 'house' | 'tone' | 'corpus';
+  origin?: 'house' | 'tone' | 'story' | 'corpus';
   /** Tokens generated, for generators that generate (benchmarks report tokens/s). */
   tokens?: number;
 }

@@ -112,6 +112,72 @@ describe('ReplyComposer', () => {
     expect(chosen.decision).toMatchObject({ source: 'retrieval', text: 'purple is a vibe', rule: 'generative.context' });
     expect(chosen.candidateViews[0].chosen).toBe(true);
   });
+
+  const conversation = () => {
+    let state: ConversationState | undefined;
+    return (text: string, results: NluSummary[] = [nlu('intent', 'small_talk'), nlu('sentiment', 'negative')]) => {
+      const turn = composer.compose({ meta: meta(`t${state?.turnCount ?? 0}`), text, state, nlu: results, candidates: [] });
+      state = turn.state;
+      return turn.decision;
+    };
+  };
+
+  it('stays with the relative who is ill on the turns after, not the user', () => {
+    const say = conversation();
+    expect(say('my dad is in hospital, they think its pneumonia').text).toMatch(/\bdad\b/);
+    const after = say('they are keeping him overnight');
+    expect(after).toMatchObject({ rule: 'canned.after_topic' });
+    expect(after.text).toMatch(/your dad/);
+    expect(after.text).not.toMatch(/getting better\.|Are you resting/);
+  });
+
+  it("passes over a generated line the bot said in the last turns, which the generator's copy of the state may not show yet", () => {
+    const line = create(CandidateSchema, {
+      generator: 'retrieval',
+      text: 'Honestly, that makes it even better. Take the win!',
+      score: 0.6,
+      origin: 'story',
+      status: ResultStatus.OK,
+    });
+    const first = composer.compose({
+      meta: meta('r1'),
+      text: 'failed the cone weave twice before',
+      nlu: [nlu('intent', 'small_talk')],
+      candidates: [line],
+    });
+    expect(first.decision.text).toBe(line.text);
+    const second = composer.compose({
+      meta: meta('r2'),
+      text: 'now i just need a bike lol',
+      state: first.state,
+      nlu: [nlu('intent', 'small_talk')],
+      candidates: [line],
+    });
+    expect(second.decision.text).not.toBe(line.text);
+    expect(second.candidateViews[0].rejected).toBe('repeat');
+  });
+
+  it('knows a named pet is the one at the vet', () => {
+    const say = conversation();
+    say('my rabbit Biscuit stopped eating yesterday, were at the emergency vet now');
+    expect(say('they are keeping him overnight').text).toMatch(/your rabbit/);
+  });
+
+  it('keeps the get-well lines for a user who is ill themself, even when a relation comes up', () => {
+    const say = conversation();
+    say('i have the flu and my boss still wants me in tomorrow');
+    const after = say('i feel like garbage honestly');
+    expect(after).toMatchObject({ rule: 'canned.after_topic' });
+    expect(after.text).not.toMatch(/boss/);
+  });
+
+  it('says back what the user told it about someone when asked whether it remembers', () => {
+    const say = conversation();
+    say('my grandpa used to take me fishing every sunday', [nlu('intent', 'small_talk'), nlu('sentiment', 'positive')]);
+    say('anyway work was fine');
+    const recalled = say('do you remember what i told you about my grandpa?', [nlu('intent', 'small_talk'), nlu('dialog_act', 'question')]);
+    expect(recalled.text).toContain('your grandpa used to take you fishing every sunday');
+  });
 });
 
 describe('asksBot', () => {

@@ -10,6 +10,7 @@ import {
   type EventMeta,
   type Label,
   type NluSummary,
+  type Turn,
 } from '@app/contracts';
 import {
   DEFAULT_LIMITS,
@@ -25,6 +26,7 @@ import { ReplyTemplates } from './reply-templates';
 import { ResponsePolicy, type PolicyDecision } from './response-policy';
 import { SafetyScreen } from './safety-screen';
 import { AbuseCues } from './abuse-cues';
+import { recallAbout } from './recall';
 import { slotValues } from './slots';
 import { TopicSpotter } from './topic-spotter';
 
@@ -88,9 +90,16 @@ export class ReplyComposer {
     const userName = named ?? state?.userName ?? '';
     const aboutBot = asksBot(text, signals);
     const spotted = this.topics.spot(text, aboutBot);
-    const slots = { ...slotValues(state, signals, userName, now, this.options.timeZone), relation: spotted.relation };
     const afterTopic = this.afterTopic(state, spotted.topic, signals);
+    const turns = state?.turns ?? [];
+    const slots = {
+      ...slotValues(state, signals, userName, now, this.options.timeZone),
+      // The person the heavy topic was about carries over: "she's in surgery now" after "my mum is in hospital".
+      relation: afterTopic ? this.relationOf([...turns, { topic: spotted.topic ?? '', userText: text }], afterTopic) : spotted.relation,
+      recall: spotted.relation ? recallAbout(turns, spotted.relation) : undefined,
+    };
     const recent = new Set((state?.turns ?? []).map((turn) => turn.templateKey).filter(Boolean));
+    const saidLately = new Set(turns.slice(-RECENT_REPLIES).map((turn) => plain(turn.replyText)));
     const candidates: Record<string, { text: string; score: number; origin: string }> = {};
     for (const c of input.candidates)
       if (c.status === ResultStatus.OK && c.text) candidates[c.generator] = { text: c.text, score: c.score, origin: c.origin };
@@ -110,7 +119,8 @@ export class ReplyComposer {
       candidates,
       // Seeded by what was said and when, not by the message id: the same conversation gets the same lines on a replay or an evaluation rerun.
       realize: (key) => this.templates.realize(key, slots, recent, `${text}#${state?.turnCount ?? 0}`),
-      screen: (reply) => this.screen.reject(reply, text),
+      // A generator may not have seen the last turns yet (its copy of the state lags the reply): the selector's own copy decides what was said.
+      screen: (reply) => (saidLately.has(plain(reply)) ? 'repeat' : this.screen.reject(reply, text)),
     });
     const resolvedText = coreference.resolved.length > 0 ? coreference.text : '';
     const next = nextState(
@@ -156,6 +166,21 @@ export class ReplyComposer {
   }
 
   /**
+   * Who the latest turn about `topic` was about, when a relation is its subject ("my dad is in
+   * hospital" → dad; not "I have the flu and my boss made me come in").
+   */
+  private relationOf(turns: readonly Pick<Turn, 'topic' | 'userText'>[], topic: string): string | undefined {
+    const text = [...turns].reverse().find((t) => t.topic === topic)?.userText ?? '';
+    const relation = this.topics.spot(text).relation;
+    if (!relation) return undefined;
+    const subject = new RegExp(
+      `\\bmy\\s+(?:\\w+\\s+)?${relation.replace(/\s+/g, '\\s+')}(?:\\s+[A-Z]\\w+)?(?:'s|\\s+(?:is|was|has|had|got|just|went|fell|broke|needs|started|stopped|keeps|passed|died|caught|can'?t|won'?t|isn'?t|hasn'?t))\\b`,
+      'i',
+    );
+    return subject.test(text) ? relation : undefined;
+  }
+
+  /**
    * The heavy topic (grief, illness, a breakup, a job loss) of the last two turns, while this
    * message stays with it: unless another heavy topic takes over or the user sounds fine.
    */
@@ -171,6 +196,14 @@ export class ReplyComposer {
     return signals.sentiment?.label === 'positive' ? undefined : heavy;
   }
 }
+
+/** How many of the bot's last replies a generated candidate may not repeat. */
+const RECENT_REPLIES = 6;
+const plain = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 /** "what's your favorite movie?", "do you even sleep?", "if you could watch one movie...": a question about the bot itself. */
 export function asksBot(text: string, signals: Signals): boolean {

@@ -31,6 +31,16 @@ describe('the topic spotter (data/topics.json)', () => {
     ['my girlfriend forgot our anniversary', { topic: 'letdown', relation: 'girlfriend' }],
     ['stuck at the airport, flight delayed 4 hrs', { topic: 'travel_trouble' }],
     ['found out my boyfriend was cheating', { topic: 'breakup', relation: 'boyfriend' }],
+    ["tell me a joke about accountants, my dad is one and it's his birthday", { topic: 'joke', relation: 'dad' }],
+    ['ok shift starts in 20. wish me luck', { topic: 'luck' }],
+    ["bet you can't roast me", { topic: 'roast' }],
+    ['still counts though right', { topic: 'affirm' }],
+    ["who's right", { topic: 'whos_right' }],
+    ['Is that bad for a teacher?', { topic: 'reassure' }],
+    ['my rabbit stopped eating, were at the emergency vet now', { topic: 'illness', relation: 'rabbit' }],
+    ['hi im Dani btw. my first solo shift as a bartender is tonight', { topic: 'nervous' }],
+    ["Ok I'm going to try to sleep. Night.", { topic: 'leaving' }],
+    ['I am teacher in middle school, a student put my chair on the cupboard', { topic: 'work' }],
   ])('%j → %j', (text, spotted) => {
     expect(spotter.spot(text)).toEqual(spotted);
   });
@@ -49,6 +59,17 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('my phone died, do u know the time').topic).toBeUndefined();
     expect(spotter.spot('died 64 times. i counted').topic).toBeUndefined();
     expect(spotter.spot("i'm dying of boredom").topic).toBe('bored');
+  });
+
+  it('does not read a mention as the thing itself: a joke told, a machine eating a card, a post office, 4th grade, a place someone got into', () => {
+    expect(spotter.spot('He made a joke about finally having an excuse for his bad handwriting.').topic).toBeUndefined();
+    expect(spotter.spot('today I go to the post office and the machine eat my card').topic).toBeUndefined();
+    expect(spotter.spot('my best friend since 4th grade didnt invite me').topic).toBeUndefined();
+    expect(spotter.spot('A pigeon got into the breakroom').topic).toBeUndefined();
+    expect(spotter.spot('Double shift at the hospital cafeteria').topic).toBe('work');
+    expect(spotter.spot('it happened last night').topic).toBeUndefined();
+    expect(spotter.spot('im not going to sleep tonight').topic).not.toBe('leaving');
+    expect(spotter.spot('i got into law school').topic).toBe('celebration');
   });
 
   it('marks grief, illness, breakups and loneliness as heavy', () => {
