@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot, readReactions } from '@app/models';
 import { EmbeddingRetrievalGenerator } from '../../apps/generator-worker/src/generators/embedding-retrieval.generator';
@@ -20,7 +21,8 @@ describe('embedding retrieval over the response bank', () => {
       expect(alone.text).toBe(batch[i].text);
       expect(alone.score).toBeCloseTo(batch[i].score, 4);
     }
-    expect(generator.modelVersion).toBe('response-bank@1.3.0+minilm-l6-v2-int8+reply-ranker@1.0.0');
+    const bank = JSON.parse(readFileSync(join(projectRoot(), 'models', 'response-bank', 'manifest.json'), 'utf8')) as { version: string };
+    expect(generator.modelVersion).toBe(`response-bank@${bank.version}+minilm-l6-v2-int8+reply-ranker@1.0.0`);
   });
 
   it("keeps the bot's voice where a persona line fits", async () => {
