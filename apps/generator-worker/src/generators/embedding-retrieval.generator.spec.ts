@@ -169,6 +169,13 @@ describe('storyReply', () => {
     expect(storyReply('ok', [vague, vague], 0.3, 0.3, lines, new Set())).toBeUndefined();
   });
 
+  it('gives none when the message itself leans to another tone, even below the bar', () => {
+    const sweetish = { tone: 'sweet', score: 0.2, share: 0.5 };
+    expect(storyReply('a pilot waved at me', [unlucky, []], 0.3, 0.3, lines, new Set(), sweetish)).toBeUndefined();
+    expect(storyReply('a pilot waved at me', [unlucky, []], 0.3, 0.3, lines, new Set(), { ...sweetish, score: 0.1 })).toBeDefined();
+    expect(storyReply('and it rained', [unlucky, []], 0.3, 0.3, lines, new Set(), { ...sweetish, tone: 'unlucky' })).toBeDefined();
+  });
+
   it('does not repeat a continuation line the bot said lately', () => {
     expect(storyReply('and then', [unlucky, []], 0.3, 0.3, lines, saidLines(...lines.unlucky))).toBeUndefined();
   });

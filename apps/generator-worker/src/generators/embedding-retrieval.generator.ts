@@ -15,6 +15,7 @@ import {
   type RuntimeOptions,
   type SentenceEncoder,
   type ToneNeighbour,
+  type ToneVote,
 } from '@app/models';
 import type { GeneratedReply, ReplyGenerator, ReplyRequest } from './reply-generator';
 
@@ -117,7 +118,7 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
       if (!tone || picked.score >= (picked.origin === 'house' ? tone.houseAbove : tone.corpusAbove)) return picked;
       const own = voteTone(tones[i], tone.minSimilarity);
       if (tone.storyBelow !== undefined && (!own || own.tone === NO_TONE || own.score < tone.storyBelow)) {
-        const story = storyReply(request.text, stories[i], tone.minSimilarity, tone.storyBelow, this.continuations, said);
+        const story = storyReply(request.text, stories[i], tone.minSimilarity, tone.storyBelow, this.continuations, said, own);
         if (story) return story;
       }
       return toneReply(request.text, tones[i], tone.minSimilarity, this.toneLines, said) ?? picked;
@@ -183,7 +184,9 @@ export function toneReply(
 /**
  * A continuation line for the tone of the story's latest earlier message that votes at least
  * `minScore` for a tone with such lines: the detail that follows "i locked myself out of my car"
- * reads as nothing in particular alone, but the story is still one of bad luck.
+ * reads as nothing in particular alone, but the story is still one of bad luck. Not when the
+ * message's own vote (`own`), weak as it is, leans at least half that much to another tone: "a
+ * pilot waved at me, i'm so happy" after taking the wrong bus is not more bad luck.
  */
 export function storyReply(
   message: string,
@@ -192,11 +195,13 @@ export function storyReply(
   minScore: number,
   lines: Record<string, string[]>,
   said: Set<string>,
+  own?: ToneVote,
 ): GeneratedReply | undefined {
   for (const neighbours of earlier) {
     const vote = voteTone(neighbours, minSimilarity);
     if (!vote || vote.score < minScore) continue;
     if (vote.tone === NO_TONE || !lines[vote.tone]?.length) return undefined;
+    if (own && own.tone !== NO_TONE && own.tone !== vote.tone && own.score >= minScore / 2) return undefined;
     const text = unsaidLine(message, lines[vote.tone], said);
     return text === undefined ? undefined : { text, score: vote.score, origin: 'story' };
   }

@@ -37,6 +37,10 @@ describe('the topic spotter (data/topics.json)', () => {
     ['still counts though right', { topic: 'affirm' }],
     ["who's right", { topic: 'whos_right' }],
     ['unpopular opinion: audiobooks count as reading', { topic: 'hot_take' }],
+    ['what if i sit at the wrong table at lunch', { topic: 'what_if' }],
+    ['should we call someone or is that dramatic', { topic: 'reassure' }],
+    ['would you rather: sing everything you say or only whisper forever', { topic: 'play' }],
+    ['then can you call my landlord for me lol', { topic: 'request' }],
     ['its been like 4 hours, do i bake it anyway or is it ruined', { topic: 'advice' }],
     ["It's due Friday. How do I even explain that to the librarian", { topic: 'tips' }],
     ['Is that bad for a teacher?', { topic: 'reassure' }],
@@ -54,6 +58,9 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('do you even sleep?', true).topic).toBe('bot_sleep');
     expect(spotter.spot("I can't sleep").topic).toBe('tired');
     expect(spotter.spot('do you remember my name?', true).topic).toBe('name_check');
+    expect(spotter.spot("what do you do when nobody's talking to you", true).topic).toBe('bot_idle');
+    expect(spotter.spot('do you like talking to me at least', true).topic).toBe('bot_likes_user');
+    expect(spotter.spot('Would you have hung up? I very nearly did.').topic).toBeUndefined();
   });
 
   it('leaves a message without a known topic alone, and does not read "won\'t" or "sick of" as news', () => {
