@@ -30,6 +30,7 @@ describe('the topic spotter (data/topics.json)', () => {
     ['my aunt is in hospice now', { topic: 'illness', relation: 'aunt' }],
     ['my girlfriend forgot our anniversary', { topic: 'letdown', relation: 'girlfriend' }],
     ['stuck at the airport, flight delayed 4 hrs', { topic: 'travel_trouble' }],
+    ['ugh my flight home got cancelled and the airline app keeps crashing', { topic: 'travel_trouble' }],
     ['found out my boyfriend was cheating', { topic: 'breakup', relation: 'boyfriend' }],
     ["tell me a joke about accountants, my dad is one and it's his birthday", { topic: 'joke', relation: 'dad' }],
     ['ok shift starts in 20. wish me luck', { topic: 'luck' }],
