@@ -24,7 +24,7 @@ import {
 } from '@app/dialogue-state';
 import { ReplyTemplates } from './reply-templates';
 import { ResponsePolicy, type PolicyDecision } from './response-policy';
-import { SafetyScreen } from './safety-screen';
+import { SafetyScreen, normalize } from './safety-screen';
 import { AbuseCues } from './abuse-cues';
 import { recallAbout } from './recall';
 import { slotValues } from './slots';
@@ -99,7 +99,7 @@ export class ReplyComposer {
       recall: spotted.relation ? recallAbout(turns, spotted.relation) : undefined,
     };
     const recent = new Set((state?.turns ?? []).map((turn) => turn.templateKey).filter(Boolean));
-    const saidLately = new Set(turns.slice(-RECENT_REPLIES).map((turn) => plain(turn.replyText)));
+    const saidLately = new Set(turns.slice(-RECENT_REPLIES).map((turn) => normalize(turn.replyText)));
     const candidates: Record<string, { text: string; score: number; origin: string }> = {};
     for (const c of input.candidates)
       if (c.status === ResultStatus.OK && c.text) candidates[c.generator] = { text: c.text, score: c.score, origin: c.origin };
@@ -120,7 +120,7 @@ export class ReplyComposer {
       // Seeded by what was said and when, not by the message id: the same conversation gets the same lines on a replay or an evaluation rerun.
       realize: (key) => this.templates.realize(key, slots, recent, `${text}#${state?.turnCount ?? 0}`),
       // A generator may not have seen the last turns yet (its copy of the state lags the reply): the selector's own copy decides what was said.
-      screen: (reply) => (saidLately.has(plain(reply)) ? 'repeat' : this.screen.reject(reply, text)),
+      screen: (reply) => (saidLately.has(normalize(reply)) ? 'repeat' : this.screen.reject(reply, text)),
     });
     const resolvedText = coreference.resolved.length > 0 ? coreference.text : '';
     const next = nextState(
@@ -199,11 +199,6 @@ export class ReplyComposer {
 
 /** How many of the bot's last replies a generated candidate may not repeat. */
 const RECENT_REPLIES = 6;
-const plain = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
 
 /** "what's your favorite movie?", "do you even sleep?", "if you could watch one movie...": a question about the bot itself. */
 export function asksBot(text: string, signals: Signals): boolean {

@@ -14,7 +14,8 @@ const CLAIMS_HUMAN =
 /** Words in a row that a reply may share with the persona prompt before it counts as recited. */
 const SHINGLE = 4;
 
-const normalize = (text: string) =>
+/** Lowercase words and digits separated by single spaces: how replies are compared. */
+export const normalize = (text: string) =>
   text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
