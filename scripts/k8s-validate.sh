@@ -9,7 +9,7 @@
 #   3. scripts/k8s/check_manifests.py checks what schemas cannot: env names the apps read, one
 #      Deployment per NLU task and generator, consumer groups, replica ceilings vs. partitions.
 # Tools and schemas are fetched once into .cache/k8s/ (git-ignored); later runs are offline.
-# Needs: go (1.26), python3 with pip, mvn (Maven Central, for Strimzi's CRDs).
+# Needs: python3 with pip, mvn (Maven Central, for Strimzi's CRDs); Go >= 1.26, fetched when missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd)"
@@ -55,9 +55,8 @@ fail() {
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 stamp_matches() { [[ -f "$1" && "$(cat "$1")" == "$2" ]]; }
 
-GO="$(command -v go || true)"
-[[ -z "$GO" && -x /usr/local/go/bin/go ]] && GO=/usr/local/go/bin/go
-[[ -n "$GO" ]] || fail "go not found (install Go 1.26 or put it on PATH)"
+# Go >= 1.26 from PATH or /usr/local/go, else fetched from the module proxy into .cache (scripts/go-fetch.sh).
+GO="$(bash "$ROOT/scripts/go-fetch.sh")" || fail "no Go >= 1.26 and it could not be fetched (install it, or put it on PATH)"
 command -v python3 >/dev/null || fail "python3 not found"
 
 # Go builds and downloads stay inside the cache; the module proxy and its checksum database (as
