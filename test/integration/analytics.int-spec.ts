@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { Topic } from '@app/contracts';
+import { NluResultSchema, ResultStatus, SCHEMA_VERSION, Topic, encodeEvent, eventHeaders } from '@app/contracts';
 import type { LocalStack } from '../../scripts/local-stack';
 import { eventually, getJson, postJson } from '../support/http';
 import { sidePrefix, startSideStack } from '../support/side-stack';
@@ -126,5 +126,65 @@ describe('the sink after a forced redelivery', () => {
     const summary = (await getJson(`${stack.sinkUrl}/v1/analytics/summary?minutes=60`)).body;
     expect(summary).toMatchObject({ messages: N, conversations: N, activeUsers: N });
     expect(Object.values(summary.replySources as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(N);
+  });
+
+  it('does not let a late "skipped" result replace an answered one, in the table or the rollups', async () => {
+    const res = await postJson(`${stack.gatewayUrl}/v1/messages`, {
+      conversationId: `c-${randomUUID()}`,
+      userId: 'u-late',
+      text: 'the bus was late again',
+      deadlineMs: 3000,
+    });
+    expect(res.status).toBe(200);
+    const { messageId, conversationId } = res.body;
+    const rowsOf = async () => (await getJson(`${stack.sinkUrl}/v1/analytics/messages/${messageId}`)).body;
+    const answered = await eventually(async () => {
+      const rows = await rowsOf();
+      return rows.nluResults.length === 1 && rows.nluResults[0].status === 'ok' ? rows : undefined;
+    }, 30_000);
+    const skipped = async () =>
+      (await getJson(`${stack.sinkUrl}/v1/analytics/summary?minutes=60`)).body.skippedByContributor['nlu:sentiment'] ?? 0;
+    const skippedBefore = await skipped();
+    const handled = async () => {
+      const text = await (await fetch(`${stack.sinkUrl}/metrics`)).text();
+      const counted = (name: string) => Number(new RegExp(`^${name}\\{table="nlu_results"[^}]*\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+      return counted('sink_rows_written_total') + counted('sink_late_results_dropped_total');
+    };
+    const handledBefore = await handled();
+    // What a sentiment worker that answered, crashed before committing and read the message again after its deadline sends.
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      const now = Date.now();
+      await producer.send({
+        topic: `${prefix}${Topic.nluResults}`,
+        messages: [
+          {
+            key: conversationId,
+            value: encodeEvent(NluResultSchema, {
+              meta: {
+                schemaVersion: SCHEMA_VERSION,
+                messageId,
+                conversationId,
+                userId: 'u-late',
+                acceptedAtMs: now - 5000,
+                emittedAtMs: now,
+              },
+              task: 'sentiment',
+              status: ResultStatus.SKIPPED_DEADLINE,
+              modelName: answered.nluResults[0].model_name,
+            }),
+            headers: eventHeaders(NluResultSchema.typeName, now - 2000, 't-late'),
+          },
+        ],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    // Handled: written or dropped as late, whichever the sink decides.
+    await eventually(async () => ((await handled()) > handledBefore ? true : undefined), 30_000);
+    const rows = await rowsOf();
+    expect(rows.nluResults.map((r: { status: string }) => r.status)).toEqual(['ok']);
+    expect(await skipped()).toBe(skippedBefore);
   });
 });

@@ -6,6 +6,7 @@ import { METRICS_REGISTRY } from '@app/metrics';
 import type { AnalyticsSinkConfig } from './analytics-sink.config';
 import { ClickHouseStore } from './clickhouse.provider';
 import { SUNK_TOPICS, toRow } from './event-rows';
+import { RESULT_KEY, storedOkKeys, withoutLateDuplicates } from './late-results';
 import { RowBatcher, type TableRows } from './row-batcher';
 
 /** How often a batch waiting on ClickHouse tells Kafka it is still alive. */
@@ -14,7 +15,8 @@ const HEARTBEAT_EVERY_MS = 3_000;
 /**
  * Streams every message, NLU result, candidate and outcome into ClickHouse in bounded batches.
  * Offsets are committed only after the rows are written (at-least-once); ReplacingMergeTree makes
- * a redelivered record collapse into the same row.
+ * a redelivered record collapse into the same row, and a late "skipped" result for one already
+ * answered OK is not written at all (late-results.ts).
  */
 @Injectable()
 export class SinkConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -42,12 +44,23 @@ export class SinkConsumerService implements OnApplicationBootstrap, BeforeApplic
       registers: [registry],
     });
     const flushSeconds = new Histogram({ name: 'sink_flush_seconds', help: 'Time to write one batch', registers: [registry] });
+    const lateDropped = new Counter({
+      name: 'sink_late_results_dropped_total',
+      help: 'Results not written: not OK, for a task or generator and message that has an OK result',
+      labelNames: ['table'],
+      registers: [registry],
+    });
     this.batcher = new RowBatcher({
       maxRows: config.SINK_BATCH_ROWS,
       maxDelayMs: config.SINK_FLUSH_MS,
       write: async (table, rows) => {
-        await store.client.insert({ table: store.table(table), values: rows, format: 'JSONEachRow' });
-        rowsWritten.inc({ table }, rows.length);
+        const column = RESULT_KEY[table];
+        const values = column
+          ? withoutLateDuplicates(rows, column, await storedOkKeys(store.client, store.table(table), column, rows))
+          : rows;
+        if (values.length < rows.length) lateDropped.inc({ table }, rows.length - values.length);
+        if (values.length > 0) await store.client.insert({ table: store.table(table), values, format: 'JSONEachRow' });
+        rowsWritten.inc({ table }, values.length);
       },
       onWriteError: (error, attempt) => {
         failures.inc();
