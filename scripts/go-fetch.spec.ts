@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fakeTool, pretendMachine, removePretendMachines } from './support/pretend-machine';
 
 /**
  * scripts/go-fetch.sh deciding which Go the manifest check uses, on a pretend machine: a PATH with
@@ -9,30 +8,15 @@ import { delimiter, dirname, join } from 'node:path';
  * Only --dry-run: nothing is downloaded.
  */
 const SYSTEM_TOOLS = ['dirname', 'sort', 'head', 'uname'];
-const roots: string[] = [];
-afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
-
-function systemTool(name: string): string {
-  const dir = (process.env.PATH ?? '').split(delimiter).find((d) => existsSync(join(d, name)));
-  if (!dir) throw new Error(`${name} not on this machine's PATH`);
-  return join(dir, name);
-}
+afterAll(removePretendMachines);
 
 function fakeGo(path: string, version: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `#!/bin/sh\n[ "$1 $2" = "env GOVERSION" ] && echo go${version}\n`);
-  chmodSync(path, 0o755);
+  fakeTool(dirname(path), basename(path), `[ "$1 $2" = "env GOVERSION" ] && echo go${version}`);
 }
 
 /** Runs the script with a `go` of `onPath` on PATH, `system` in the /usr/local/go stand-in, `cached` in the cache. */
 function decide({ onPath, system, cached }: { onPath?: string; system?: string; cached?: string }) {
-  const root = mkdtempSync(join(tmpdir(), 'go-fetch-'));
-  roots.push(root);
-  const bin = join(root, 'bin');
-  mkdirSync(join(root, 'scripts'), { recursive: true });
-  mkdirSync(bin);
-  copyFileSync(join(__dirname, 'go-fetch.sh'), join(root, 'scripts', 'go-fetch.sh'));
-  for (const tool of SYSTEM_TOOLS) symlinkSync(systemTool(tool), join(bin, tool));
+  const { root, bin } = pretendMachine('go-fetch', ['go-fetch.sh'], SYSTEM_TOOLS);
   if (onPath) fakeGo(join(bin, 'go'), onPath);
   const systemGo = join(root, 'usr-local-go', 'bin', 'go');
   if (system) fakeGo(systemGo, system);

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fakeTool, pretendMachine, removePretendMachines } from './support/pretend-machine';
 
 /**
  * scripts/prereqs.sh run on a pretend machine: a copy of the scripts it asks, a PATH holding only fake
@@ -23,28 +23,10 @@ interface Machine {
 }
 const ALL: Tool[] = ['java', 'mvn', 'python3', 'pip', 'chromium', 'apt-get'];
 
-const roots: string[] = [];
-afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
-
-function systemTool(name: string): string {
-  const dir = (process.env.PATH ?? '').split(delimiter).find((d) => existsSync(join(d, name)));
-  if (!dir) throw new Error(`${name} not on this machine's PATH`);
-  return join(dir, name);
-}
-
-function fake(bin: string, name: string, body: string): void {
-  writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
-  chmodSync(join(bin, name), 0o755);
-}
+afterAll(removePretendMachines);
 
 function machine({ tools, uid = 1000, sudo = 'none', cached = [], env = {} }: Machine) {
-  const root = mkdtempSync(join(tmpdir(), 'prereqs-'));
-  roots.push(root);
-  const bin = join(root, 'bin');
-  mkdirSync(join(root, 'scripts'), { recursive: true });
-  mkdirSync(bin);
-  for (const script of SCRIPTS) copyFileSync(join(__dirname, script), join(root, 'scripts', script));
-  for (const tool of SYSTEM_TOOLS) symlinkSync(systemTool(tool), join(bin, tool));
+  const { root, bin } = pretendMachine('prereqs', SCRIPTS, SYSTEM_TOOLS);
   if (cached.includes('kafka')) {
     mkdirSync(join(root, `.cache/kafka/${KAFKA_VERSION}/libs`), { recursive: true });
     writeFileSync(join(root, `.cache/kafka/${KAFKA_VERSION}/libs/.complete`), '');
@@ -53,18 +35,18 @@ function machine({ tools, uid = 1000, sudo = 'none', cached = [], env = {} }: Ma
     mkdirSync(join(root, '.cache/k8s/downloads'), { recursive: true });
     writeFileSync(join(root, `.cache/k8s/downloads/strimzi-api-${STRIMZI_VERSION}-tests.jar`), '');
   }
-  for (const tool of ['java', 'mvn', 'chromium'] as const) if (tools.includes(tool)) fake(bin, tool, 'exit 0');
+  for (const tool of ['java', 'mvn', 'chromium'] as const) if (tools.includes(tool)) fakeTool(bin, tool, 'exit 0');
   // python3 without pip fails `python3 -m pip --version`, as on a stock Debian.
-  if (tools.includes('python3')) fake(bin, 'python3', `exit ${tools.includes('pip') ? 0 : 1}`);
+  if (tools.includes('python3')) fakeTool(bin, 'python3', `exit ${tools.includes('pip') ? 0 : 1}`);
   // apt-get records how it was called; `install chromium` puts a chromium on PATH, as the real one would.
   if (tools.includes('apt-get'))
-    fake(
+    fakeTool(
       bin,
       'apt-get',
       `echo "$*" >> "${root}/apt.log"\ncase "$*" in *chromium*) printf 'exit 0\\n' > "${bin}/chromium"; /bin/chmod +x "${bin}/chromium";; esac`,
     );
-  fake(bin, 'id', `echo ${uid}`);
-  if (sudo !== 'none') fake(bin, 'sudo', `exit ${sudo === 'passwordless' ? 0 : 1}`);
+  fakeTool(bin, 'id', `echo ${uid}`);
+  if (sudo !== 'none') fakeTool(bin, 'sudo', `exit ${sudo === 'passwordless' ? 0 : 1}`);
 
   return {
     root,
@@ -110,11 +92,9 @@ describe('scripts/prereqs.sh', () => {
   });
 
   it('takes JAVA_HOME and CHROMIUM_PATH as found', () => {
-    const elsewhere = mkdtempSync(join(tmpdir(), 'prereqs-elsewhere-'));
-    roots.push(elsewhere);
-    mkdirSync(join(elsewhere, 'jdk/bin'), { recursive: true });
-    fake(join(elsewhere, 'jdk/bin'), 'java', 'exit 0');
-    fake(elsewhere, 'chrome', 'exit 0');
+    const { root: elsewhere } = pretendMachine('prereqs-elsewhere', [], []);
+    fakeTool(join(elsewhere, 'jdk/bin'), 'java', 'exit 0');
+    fakeTool(elsewhere, 'chrome', 'exit 0');
     const env = { JAVA_HOME: join(elsewhere, 'jdk'), CHROMIUM_PATH: join(elsewhere, 'chrome') };
     expect(machine({ tools: ['mvn', 'python3', 'pip'], env }).run('test', '--dry-run').output).toBe(
       '[setup] system packages for npm test: all present\n',

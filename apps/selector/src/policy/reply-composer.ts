@@ -98,7 +98,7 @@ export class ReplyComposer {
       relation: afterTopic ? this.relationOf([...turns, { topic: spotted.topic ?? '', userText: text }], afterTopic) : spotted.relation,
       recall: spotted.relation ? recallAbout(turns, spotted.relation) : undefined,
     };
-    const recent = new Set((state?.turns ?? []).map((turn) => turn.templateKey).filter(Boolean));
+    const recent = new Set(turns.map((turn) => turn.templateKey).filter(Boolean));
     const saidLately = new Set(turns.slice(-RECENT_REPLIES).map((turn) => normalize(turn.replyText)));
     const candidates: Record<string, { text: string; score: number; origin: string }> = {};
     for (const c of input.candidates)
