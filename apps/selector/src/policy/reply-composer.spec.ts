@@ -161,6 +161,9 @@ describe('ReplyComposer', () => {
     const say = conversation();
     say('my rabbit Biscuit stopped eating yesterday, were at the emergency vet now');
     expect(say('they are keeping him overnight').text).toMatch(/your rabbit/);
+    // A turn about the illness that names nobody does not make it the user's.
+    say("the vet said it's pretty routine");
+    expect(say("i'm gonna take the day off to be with him").text).toMatch(/your rabbit/);
   });
 
   it('keeps the get-well lines for a user who is ill themself, even when a relation comes up', () => {

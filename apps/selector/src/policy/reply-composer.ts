@@ -166,18 +166,19 @@ export class ReplyComposer {
   }
 
   /**
-   * Who the latest turn about `topic` was about, when a relation is its subject ("my dad is in
-   * hospital" → dad; not "I have the flu and my boss made me come in").
+   * Who the latest turn about `topic` that names one was about, when a relation is its subject ("my
+   * dad is in hospital" → dad, still after "the doctor said it's routine"; not "I have the flu and
+   * my boss made me come in").
    */
   private relationOf(turns: readonly Pick<Turn, 'topic' | 'userText'>[], topic: string): string | undefined {
-    const text = [...turns].reverse().find((t) => t.topic === topic)?.userText ?? '';
-    const relation = this.topics.spot(text).relation;
-    if (!relation) return undefined;
+    const named = [...turns].reverse().find((t) => t.topic === topic && this.topics.spot(t.userText).relation);
+    if (!named) return undefined;
+    const relation = this.topics.spot(named.userText).relation!;
     const subject = new RegExp(
       `\\bmy\\s+(?:\\w+\\s+)?${relation.replace(/\s+/g, '\\s+')}(?:\\s+[A-Z]\\w+)?(?:'s|\\s+(?:is|was|has|had|got|just|went|fell|broke|needs|started|stopped|keeps|passed|died|caught|can'?t|won'?t|isn'?t|hasn'?t))\\b`,
       'i',
     );
-    return subject.test(text) ? relation : undefined;
+    return subject.test(named.userText) ? relation : undefined;
   }
 
   /**

@@ -46,6 +46,7 @@ describe('the topic spotter (data/topics.json)', () => {
     ["It's due Friday. How do I even explain that to the librarian", { topic: 'tips' }],
     ['Is that bad for a teacher?', { topic: 'reassure' }],
     ['my rabbit stopped eating, were at the emergency vet now', { topic: 'illness', relation: 'rabbit' }],
+    ["the vet said it's pretty routine but she's 14", { topic: 'illness' }],
     ['hi im Dani btw. my first solo shift as a bartender is tonight', { topic: 'nervous' }],
     ["Ok I'm going to try to sleep. Night.", { topic: 'leaving' }],
     ['I am teacher in middle school, a student put my chair on the cupboard', { topic: 'work' }],
