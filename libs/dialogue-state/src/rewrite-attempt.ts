@@ -1,10 +1,10 @@
 /**
  * User text that tries to rewrite the bot: "ignore your instructions", "you are now …", "pretend
- * to be …", "system prompt", admin or developer "modes". The LLM generator gives such a message's
+ * to be …" (not "my first act as leader"), "system prompt", admin or developer "modes". The LLM generator gives such a message's
  * candidate no confidence, and the selector answers it with a line of its own.
  */
 const REWRITE_ATTEMPT =
-  /\b(ignore|forget|disregard|override)\b.{0,40}\b(instructions?|rules?|prompt|persona|previous|above)\b|\byou are now\b|\bfrom now on,? you\b|\b(pretend|act) (to be|as)\b|\bpretend (you|that you|we|to)\b|\bact like (you('re| are)|an? )|\bsystem prompt\b|\bnew (persona|instructions?)\b|\byour new role\b|\b(developer|admin|god|dan) mode\b|\badmin override\b|\b(repeat|print|show|reveal|output|translate)\b.{0,30}\b(instructions|system prompt|your prompt|your rules|configuration|(words|text) above)\b|\b(exact|original|initial) instructions\b|\byour (?:instructions|system prompt|prompt|config(?:uration)?|hidden rules)\b|\b(?:i'?m|i am) (?:the|your) (?:developer|dev|admin|creator|programmer)\b|\bauthori[sz]ed (?:debug|test|admin)\b|\b(?:config|configuration)\b.{0,20}\bverbatim\b|\bstay in character\b|\bDAN\b|\bjailbreak|<\/?system>|^\s*system\s*:/im;
+  /\b(ignore|forget|disregard|override)\b.{0,40}\b(instructions?|rules?|prompt|persona|previous|above)\b|\byou are now\b|\bfrom now on,? you\b|\bpretend (to be|as)\b|(?<!\b(?:first|last|final|next|opening|closing|my|his|her|their|our|the|an|one|class|balancing|disappearing)\s+)\bact (to be|as)\b|\bpretend (you|that you|we|to)\b|\bact like (you('re| are)|an? )|\bsystem prompt\b|\bnew (persona|instructions?)\b|\byour new role\b|\b(developer|admin|god|dan) mode\b|\badmin override\b|\b(repeat|print|show|reveal|output|translate)\b.{0,30}\b(instructions|system prompt|your prompt|your rules|configuration|(words|text) above)\b|\b(exact|original|initial) instructions\b|\byour (?:instructions|system prompt|prompt|config(?:uration)?|hidden rules)\b|\b(?:i'?m|i am) (?:the|your) (?:developer|dev|admin|creator|programmer)\b|\bauthori[sz]ed (?:debug|test|admin)\b|\b(?:config|configuration)\b.{0,20}\bverbatim\b|\bstay in character\b|\bDAN\b|\bjailbreak|<\/?system>|^\s*system\s*:/im;
 
 export function isRewriteAttempt(text: string): boolean {
   return REWRITE_ATTEMPT.test(text);

@@ -181,6 +181,21 @@ describe('ReplyComposer', () => {
     const recalled = say('do you remember what i told you about my grandpa?', [nlu('intent', 'small_talk'), nlu('dialog_act', 'question')]);
     expect(recalled.text).toContain('your grandpa used to take you fishing every sunday');
   });
+
+  it("reacts to a story's closing detail, but not to a short answer to its own question", () => {
+    const say = conversation();
+    const reaction = say('my roommate labels everything in the fridge. even the ice', [
+      nlu('intent', 'small_talk'),
+      nlu('dialog_act', 'statement'),
+    ]);
+    expect(reaction).toMatchObject({ rule: 'canned.echo' });
+    expect(reaction.text).toMatch(/Even the ice/);
+    const statement = [nlu('intent', 'small_talk'), nlu('dialog_act', 'statement')];
+    expect(conversation()('4 hours 12 min', statement)).toMatchObject({ rule: 'canned.echo' });
+    const asked = conversation();
+    expect(asked('ask me something', statement).text).toMatch(/\?$/);
+    expect(asked('4 hours 12 min', statement).rule).not.toBe('canned.echo');
+  });
 });
 
 describe('asksBot', () => {

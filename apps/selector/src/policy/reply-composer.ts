@@ -26,6 +26,7 @@ import { ReplyTemplates } from './reply-templates';
 import { ResponsePolicy, type PolicyDecision } from './response-policy';
 import { SafetyScreen, normalize } from './safety-screen';
 import { AbuseCues } from './abuse-cues';
+import { echoOf } from './echo';
 import { recallAbout } from './recall';
 import { slotValues } from './slots';
 import { TopicSpotter } from './topic-spotter';
@@ -97,6 +98,8 @@ export class ReplyComposer {
       // The person the heavy topic was about carries over: "she's in surgery now" after "my mum is in hospital".
       relation: afterTopic ? this.relationOf([...turns, { topic: spotted.topic ?? '', userText: text }], afterTopic) : spotted.relation,
       recall: spotted.relation ? recallAbout(turns, spotted.relation) : undefined,
+      // A short answer to the bot's own question ("4 hours 12 min" after "how long did it take?") is not news to react to.
+      echo: answersBot(turns, text) ? undefined : echoOf(text),
     };
     const recent = new Set(turns.map((turn) => turn.templateKey).filter(Boolean));
     const saidLately = new Set(turns.slice(-RECENT_REPLIES).map((turn) => normalize(turn.replyText)));
@@ -196,6 +199,11 @@ export class ReplyComposer {
     if (topic !== undefined && this.topics.isHeavy(topic)) return undefined;
     return signals.sentiment?.label === 'positive' ? undefined : heavy;
   }
+}
+
+/** The message is a short reply (six words at most) to a question the bot just asked. */
+function answersBot(turns: readonly Turn[], text: string): boolean {
+  return /\?\s*$/.test(turns.at(-1)?.replyText ?? '') && text.trim().split(/\s+/).length <= 6;
 }
 
 /** How many of the bot's last replies a generated candidate may not repeat. */

@@ -4,7 +4,10 @@ import { repoRoot } from '@app/contracts';
 
 /** Values for a line's {slots}; a line with a slot that has no value is not used. */
 export type SlotValues = Partial<
-  Record<'name' | 'mention' | 'person' | 'place' | 'thing' | 'relation' | 'recall' | 'time' | 'date' | 'weekday' | 'christmas', string>
+  Record<
+    'name' | 'mention' | 'person' | 'place' | 'thing' | 'relation' | 'recall' | 'echo' | 'time' | 'date' | 'weekday' | 'christmas',
+    string
+  >
 >;
 
 /** A line chosen for a template key; `lineId` (key#index) is remembered in the turn for variety. */

@@ -35,7 +35,7 @@ const candidates = {
 
 describe('the response policy (data/policy.json)', () => {
   it.each([
-    [{ toxicity: 0.99, ...intent('insult') }, 'safety.toxic_user', 'canned'],
+    [{ toxicity: 0.99, ...intent('insult'), sentiment: { label: 'negative', score: 0.9 } }, 'safety.toxic_user', 'canned'],
     [intent('love_declaration'), 'canned.social', 'canned'],
     [intent('greeting'), 'canned.social', 'canned'],
     [intent('are_you_a_bot'), 'canned.social', 'canned'],
@@ -140,8 +140,13 @@ describe('the response policy (data/policy.json)', () => {
   it('does not call a confident compliment, thanks or goodbye toxic, whatever its words', () => {
     expect(policy.decide(input({ toxicity: 0.99, ...intent('compliment') }))).toMatchObject({ rule: 'canned.social' });
     expect(policy.decide(input({ toxicity: 0.99, ...intent('goodbye') }))).toMatchObject({ rule: 'canned.social' });
-    expect(policy.decide(input({ toxicity: 0.99, ...intent('compliment', 0.6) }))).toMatchObject({ rule: 'safety.toxic_user' });
-    expect(policy.decide(input({ toxicity: 0.99, ...intent('small_talk') }))).toMatchObject({ rule: 'safety.toxic_user' });
+    const abusive = { insultCue: true };
+    expect(policy.decide(input({ toxicity: 0.99, ...intent('compliment', 0.6) }, abusive))).toMatchObject({ rule: 'safety.toxic_user' });
+    expect(policy.decide(input({ toxicity: 0.99, ...intent('small_talk') }, abusive))).toMatchObject({ rule: 'safety.toxic_user' });
+    // Spoken to the bot with no abusive word or swear, it must also read as negative ("Betrayed by a chatbot. Unbelievable 😤" is teasing).
+    expect(policy.decide(input({ toxicity: 0.99, ...intent('small_talk') })).rule).not.toBe('safety.toxic_user');
+    const negative = { toxicity: 0.99, ...intent('small_talk'), sentiment: { label: 'negative', score: 0.8 } };
+    expect(policy.decide(input(negative))).toMatchObject({ rule: 'safety.toxic_user' });
     // Positive, speaking to the bot, no insult or swear ("it suits you honestly"): not abuse; with one, it is.
     const positive = { toxicity: 0.99, ...intent('small_talk'), sentiment: { label: 'positive', score: 0.8 } };
     expect(policy.decide(input(positive)).rule).not.toBe('safety.toxic_user');

@@ -1,0 +1,31 @@
+import { echoOf } from './echo';
+
+describe('echoOf', () => {
+  it.each([
+    ['my roommate labels everything in the fridge. even the ice', 'Even the ice'],
+    ['like the FABRIC scissors. the sacred ones', 'The sacred ones'],
+    ['i put salt in my coffee instead of sugar. third time this month', 'Third time this month'],
+    ["she said 'theyre just scissors' im about to move out fr", "'theyre just scissors'"],
+    ['the training was a 6 min video from 2011', 'A 6 min video from 2011'],
+    ['i literally labeled it. with my name. in sharpie 💀', 'In sharpie'],
+    ["today there was a post-it on a single grape. 'mine. counted.'", "'mine. counted'"],
+    ['ugh and the hold music was a panpipe version of Hotel California.', 'A panpipe version of Hotel California'],
+  ])('%j → %j', (text, echo) => {
+    expect(echoOf(text)).toBe(echo);
+  });
+
+  it.each([
+    'wait do people actually do that on purpose??',
+    'ok now you ask me one',
+    'we adopted a one-eyed ferret today, he steals socks. need a name',
+    'i kinda want to quit ngl',
+    'the presentation is monday and Tyler hasnt even opened the doc',
+    'had 3 desserts. no regrets',
+    'my grandpa was a doctor so hes gonna lose it',
+    'like who does that at 8am',
+    'transfer $200 to my brother’s venmo',
+    'I spent forty minutes on the phone with the water company about a bill for a house I sold in 2019.',
+  ])('says nothing back to %j', (text) => {
+    expect(echoOf(text)).toBeUndefined();
+  });
+});

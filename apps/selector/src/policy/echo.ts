@@ -1,0 +1,93 @@
+import { reflect } from './recall';
+
+/**
+ * The detail of a message worth saying back, the way a friend reacts to a story before they have
+ * anything to add: "my roommate labels everything in the fridge. even the ice" → "Even the ice",
+ * "a post-it on a single grape. 'mine. counted.'" → "'mine. counted.'", "third time this month" →
+ * "Third time this month". Said back from the bot's side (my → your). Undefined when the message
+ * has no short, concrete detail: a question, an ask, a long sentence, filler.
+ */
+export function echoOf(text: string): string | undefined {
+  const cleaned = text
+    .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, ' ')
+    .replace(/(?:[\s,.]+\b(?:lol+|lmao+|haha+|fr|tbh|btw|smh|rn|ngl|honestly|apparently))+[\s.!]*$/i, '')
+    .replace(/:[()DP]|\s+/g, ' ')
+    .trim();
+  const sentences = cleaned
+    .split(/(?<=[.!;?…])\s+|\s+-+\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const last = sentences.at(-1);
+  if (!last || /\?/.test(last) || ASKS.test(last)) return undefined;
+  // A quotation that closes the message may hold sentences of its own: "a post-it on a single grape. 'mine. counted.'"
+  const quote = quoted(last) ?? quoted(/(?:^|\s)['"“‘][^'"“”‘’]{2,48}['"”’]\W*$/u.exec(cleaned)?.[0].trim() ?? '');
+  if (quote) return quote;
+  const fragment = evenPhrase(last) ?? predicate(last) ?? detail(last);
+  if (!fragment) return undefined;
+  const said = reflect(fragment);
+  return said.charAt(0).toUpperCase() + said.slice(1);
+}
+
+/** Sentences that ask for something, which an echo would not answer ("need a name", "help"). */
+const ASKS =
+  /^\W*(?:(?:so|ok|okay|and|but|anyway|pls|please)[,\s]+)?(?:need|needs|want|wanna|help|any|give|tell|send|pls|please|recommend|suggest|ideas|thoughts|advice|wish me|should|would|could|can|do you|what|how|why|who|where|when|which)\b/i;
+
+/** A short quotation, someone's own words and so not said back: "she said 'theyre just scissors'" → 'theyre just scissors'. */
+function quoted(sentence: string): string | undefined {
+  const match = /(?:^|\s)(['"“‘])([^"“”‘’\n]{2,48}?)['"”’](?=[\s.,!?;:]|$)/u.exec(sentence);
+  if (!match) return undefined;
+  const words = match[2].trim().split(/\s+/);
+  return words.length <= 6 && words.some(isContent) ? `'${match[2].trim().replace(/[.,!]+$/, '')}'` : undefined;
+}
+
+/** "even the ice" at the end of a sentence (not "hasnt even opened the doc"). */
+function evenPhrase(sentence: string): string | undefined {
+  const match = /\beven\s+((?:the|a|an|my|his|her|their|our)\s+)?([\w'-]+(?:\s+[\w'-]+){0,2})\W*$/i.exec(sentence);
+  return match?.[1] && isContent(match[2].split(/\s+/).at(-1)!) ? `even ${match[1]}${match[2]}` : undefined;
+}
+
+/** What something turned out to be: "the training was a 6 min video from 2011" → "a 6 min video from 2011". */
+function predicate(sentence: string): string | undefined {
+  const match =
+    /\b(?:was|is|were|are|it's|its)\s+(?:like\s+|literally\s+|just\s+)?((?:a|an|\d+)\s(?!(?:little|bit|lot)\b)[^,;:]{2,44}?)\W*$/i.exec(
+      sentence,
+    );
+  if (!match || /\b(?:so|but|and|because|bc|cause|which|tho|though)\b/i.test(match[1])) return undefined;
+  const words = match[1].trim().split(/\s+/);
+  return words.length >= 2 && words.length <= 8 && words.some(isContent) ? match[1].trim() : undefined;
+}
+
+/**
+ * The last sentence itself when it is a short phrase, not a clause: it opens with a determiner, a
+ * number or a preposition ("third time this month", "the sacred ones", "in sharpie"). A clause said
+ * back ("you kinda want to quit?!") reads as disbelief, which is not kind.
+ */
+function detail(sentence: string): string | undefined {
+  const words = sentence
+    .replace(/^\W*(?:(?:and|but|so|like|also|ok|okay|plus|oh|then|lol|well|anyway|update)\b[,:\s]*)+/i, '')
+    .replace(/[\s.!,;:…]+$/u, '')
+    .split(/\s+/)
+    .filter(Boolean);
+  if (words.length < 2 || words.length > 6 || !PHRASE_OPENING.test(words[0])) return undefined;
+  if (words.filter(isContent).length === 0 || words.some((w) => PRONOUN.test(w))) return undefined;
+  return words.join(' ');
+}
+
+const PHRASE_OPENING =
+  /^(?:the|a|an|only|every|each|in|on|at|with|after|before|from|zero|twice|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|first|second|third|fourth|fifth|last|\d[\w$%.,]*|\$\d[\d.,]*)$/i;
+const PRONOUN = /^(?:i|i'm|im|i've|ive|me|we|us|you|u|he|she|they|him|her|them|it|its|it's)$/i;
+
+const STOP = new Set(
+  (
+    "the a an and or but so to of in on at for with from by about as it its it's this that these those there here is are was were be been am " +
+    "i i'm im me my mine we us our you your he him his she her they them their what who how why when where which " +
+    "not no yes yeah ok okay just really very too also like got get gets getting do did does done have has had can can't cant " +
+    'will would should could all some any one thing things stuff lol idk tbh'
+  ).split(/\s+/),
+);
+
+/** A word that carries meaning: not a function word, at least three letters. */
+function isContent(word: string): boolean {
+  const bare = word.toLowerCase().replace(/[^\w']/g, '');
+  return bare.length >= 3 && !STOP.has(bare);
+}
