@@ -31,7 +31,7 @@ describe('a slow generator', () => {
       const res = await postJson(`${stack.gatewayUrl}/v1/messages`, {
         conversationId: `c-${randomUUID()}`,
         userId: 'u-slow',
-        text: 'tell me something nice',
+        text: 'ok so this happened',
         deadlineMs,
       });
       elapsed.push(Date.now() - started);

@@ -209,6 +209,7 @@ describe('asksBot', () => {
     'hey who am i talking to',
     'can you remember stuff i tell you',
     'could u ever love someone',
+    'ok random question, do you ever get bored',
   ])('%j is a question about the bot', (text) => {
     expect(asksBot(text, none)).toBe(true);
   });
@@ -218,6 +219,8 @@ describe('asksBot', () => {
     'can you do my taxes',
     'can you remind me to call mom',
     'my mom loves you',
+    'my phone died, do u know the time',
+    "it's fine, i have permission from your developers",
   ])('%j is not', (text) => {
     expect(asksBot(text, none)).toBe(false);
   });

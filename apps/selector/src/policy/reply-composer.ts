@@ -216,9 +216,9 @@ export function asksBot(text: string, signals: Signals): boolean {
   const opening =
     /^(?!\W*how do (?:you|u)\b)\W*(?:[\w']+[,!.]?\s+){0,2}?(?:what'?s|whats|what|which|who|where|when|why|how|do|does|did|are|is|have|has|if)\s+(?:[\w']+\s+){0,4}?(?:you|your|yours|u|ur|yourself)\b/i;
   const identity = /\b(?:who am i talking to|who is this|who are (?:you|u))\b/i;
-  // What the bot can do as a being (not a task): "can you remember stuff i tell you", "could you ever love someone".
+  // What the bot can do as a being (not a task): "can you remember stuff i tell you", "could you ever love someone", "ok random question, do you ever get bored".
   const ability =
-    /^\W*(?:[\w']+[,!.]?\s+)?(?:can|could|will|would|do) (?:you|u) (?:\w+ )?(?:remember|forget|see|hear|feel|think|dream|sleep|love|learn|get bored|get tired)\b/i;
+    /^\W*(?:[\w']+[,!.]?\s+){0,3}?(?:can|could|will|would|do) (?:you|u) (?:\w+ )?(?:remember|forget|see|hear|feel|think|dream|sleep|love|learn|get bored|get tired)\b/i;
   return (
     opening.test(text) || identity.test(text) || ability.test(text) || (question && /^\W*(?:\w+[,!.]?\s+)?(?:you|your|u|ur)\b/i.test(text))
   );

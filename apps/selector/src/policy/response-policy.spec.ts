@@ -185,6 +185,26 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(input(intent('love_declaration', 0.35))).rule).not.toBe('canned.social');
   });
 
+  it('takes "thank god" as relief, not thanks', () => {
+    const act = { ...intent('small_talk', 0.3), dialogAct: { label: 'thanks', score: 0.8 } };
+    expect(policy.decide(input(act, {}, 'thanks for listening')).rule).toBe('canned.thanks');
+    expect(policy.decide(input(act, {}, 'it still works thank god')).rule).not.toBe('canned.thanks');
+    expect(policy.decide(input(intent('goodbye', 0.8), {}, 'thanks for listening. goodnight')).rule).toBe('canned.thanks_bye');
+    expect(policy.decide(input(intent('goodbye', 0.8), {}, 'ok goodnight')).rule).toBe('canned.social');
+  });
+
+  it('answers warmth about the bot with warmth, not with a story prompt', () => {
+    const positive = { ...intent('small_talk'), sentiment: { label: 'positive', score: 0.9 } };
+    expect(policy.decide(input(positive, {}, 'talking to you always makes me feel better')).rule).toBe('canned.fond');
+    expect(policy.decide(input(positive, {}, 'ok you actually made me laugh out loud on the bus')).rule).toBe('canned.fond');
+    expect(policy.decide(input(positive, {}, 'the concert was amazing, you know')).rule).not.toBe('canned.fond');
+    expect(policy.decide(input(positive, {}, "mr hadley said 'bless you' into the microphone")).rule).not.toBe('canned.fond');
+    expect(policy.decide(input(positive, { previousRule: 'safety.injection' }, 'ok ok you win, you are the best')).rule).not.toBe(
+      'canned.fond',
+    );
+    expect(policy.decide(input(positive, {}, 'do you like talking to me?')).rule).not.toBe('canned.fond');
+  });
+
   it("answers a topic with its line for the user's sentiment, then its plain lines", () => {
     const negative = policy.decide(input({ ...intent('small_talk'), sentiment: { label: 'negative', score: 0.9 } }, { topic: 'work' }));
     expect(negative).toMatchObject({ rule: 'canned.topic', lineId: expect.stringMatching(/^topic\.work\.negative#/) });

@@ -38,6 +38,16 @@ describe('the topic spotter (data/topics.json)', () => {
     ['still counts though right', { topic: 'affirm' }],
     ["who's right", { topic: 'whos_right' }],
     ['unpopular opinion: audiobooks count as reading', { topic: 'hot_take' }],
+    ['It is my first Christmas without Walter. We had 46 years together.', { topic: 'grief' }],
+    ["my grandma doesn't recognise me anymore", { topic: 'memory_loss', relation: 'grandma' }],
+    ['Today is my father birthday. I am in Toronto and he is in Manila', { topic: 'relative_birthday', relation: 'father' }],
+    ['lol ok. my coworker got promoted over me today btw', { topic: 'letdown', relation: 'coworker' }],
+    ['adopted a grey kitten today!! she has one white paw. need a name, help', { topic: 'name_idea' }],
+    ['rough hair day. say something nice to me', { topic: 'compliment_me' }],
+    ['can you talk to me about literally anything else pls', { topic: 'distract_me' }],
+    ['Can you tell me something to make me more calm?', { topic: 'calm_me' }],
+    ['anyway. sorry for dumping this on you at 1am', { topic: 'sorry_for_sharing' }],
+    ['sorry that got heavy', { topic: 'sorry_for_sharing' }],
     ['what if i sit at the wrong table at lunch', { topic: 'what_if' }],
     ['should we call someone or is that dramatic', { topic: 'reassure' }],
     ['would you rather: sing everything you say or only whisper forever', { topic: 'play' }],
@@ -62,6 +72,7 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('do you remember my name?', true).topic).toBe('name_check');
     expect(spotter.spot("what do you do when nobody's talking to you", true).topic).toBe('bot_idle');
     expect(spotter.spot('do you like talking to me at least', true).topic).toBe('bot_likes_user');
+    expect(spotter.spot('ok random question, do you ever get bored', true).topic).toBe('bot_idle');
     expect(spotter.spot('Would you have hung up? I very nearly did.').topic).toBeUndefined();
   });
 
@@ -81,6 +92,9 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('Double shift at the hospital cafeteria').topic).toBe('work');
     expect(spotter.spot('it happened last night').topic).toBeUndefined();
     expect(spotter.spot('im not going to sleep tonight').topic).not.toBe('leaving');
+    expect(spotter.spot('like who vacuums at 11pm. every. night.').topic).not.toBe('leaving');
+    expect(spotter.spot('ok night.').topic).toBe('leaving');
+    expect(spotter.spot('first christmas without my phone lol').topic).toBeUndefined();
     expect(spotter.spot('i got into law school').topic).toBe('celebration');
   });
 
