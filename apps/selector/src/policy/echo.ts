@@ -3,7 +3,7 @@ import { reflect } from './recall';
 /**
  * The detail of a message worth saying back, the way a friend reacts to a story before they have
  * anything to add: "my roommate labels everything in the fridge. even the ice" → "Even the ice",
- * "a post-it on a single grape. 'mine. counted.'" → "'mine. counted.'", "third time this month" →
+ * "a post-it on a single grape. 'mine. counted.'" → "'mine. counted'", "third time this month" →
  * "Third time this month". Said back from the bot's side (my → your). Undefined when the message
  * has no short, concrete detail: a question, an ask, a long sentence, filler.
  */
@@ -32,7 +32,7 @@ export function echoOf(text: string): string | undefined {
 const ASKS =
   /^\W*(?:(?:so|ok|okay|and|but|anyway|pls|please)[,\s]+)?(?:need|needs|want|wanna|help|any|give|tell|send|pls|please|recommend|suggest|ideas|thoughts|advice|wish me|should|would|could|can|do you|what|how|why|who|where|when|which)\b/i;
 
-/** A short quotation, someone's own words and so not said back: "she said 'theyre just scissors'" → 'theyre just scissors'. */
+/** A short quotation, kept in the speaker's words (not turned to the bot's side): "she said 'theyre just scissors'" → 'theyre just scissors'. */
 function quoted(sentence: string): string | undefined {
   const match = /(?:^|\s)(['"“‘])([^"“”‘’\n]{2,48}?)['"”’](?=[\s.,!?;:]|$)/u.exec(sentence);
   if (!match) return undefined;
