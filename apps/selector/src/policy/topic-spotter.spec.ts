@@ -48,6 +48,8 @@ describe('the topic spotter (data/topics.json)', () => {
     ['Can you tell me something to make me more calm?', { topic: 'calm_me' }],
     ['anyway. sorry for dumping this on you at 1am', { topic: 'sorry_for_sharing' }],
     ['sorry that got heavy', { topic: 'sorry_for_sharing' }],
+    ['my boyfriend and i have been trying for a year', { topic: 'fertility', relation: 'boyfriend' }],
+    ['we lost the baby last month. second miscarriage', { topic: 'fertility' }],
     ['what if i sit at the wrong table at lunch', { topic: 'what_if' }],
     ['should we call someone or is that dramatic', { topic: 'reassure' }],
     ['would you rather: sing everything you say or only whisper forever', { topic: 'play' }],
@@ -95,6 +97,7 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('like who vacuums at 11pm. every. night.').topic).not.toBe('leaving');
     expect(spotter.spot('ok night.').topic).toBe('leaving');
     expect(spotter.spot('first christmas without my phone lol').topic).toBeUndefined();
+    expect(spotter.spot("i've been trying for a year to learn the guitar").topic).not.toBe('fertility');
     expect(spotter.spot('i got into law school').topic).toBe('celebration');
   });
 
