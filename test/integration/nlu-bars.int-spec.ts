@@ -50,10 +50,13 @@ describe('NLU quality bars at the served thresholds', () => {
       const hits = predictions.filter(
         (p, i) => (p.labels.find((l) => l.name === 'toxic')?.score ?? 0) >= thresholds.toxic && cues.present(rows[i].text),
       );
-      return hits.length / rows.length;
+      return { share: hits.length / rows.length, of: `${hits.length} of ${rows.length}` };
     };
-    const benign = await flagged(jsonl('data/nlu/eval/toxicity-benign.jsonl'));
-    const toxic = await flagged(jsonl('data/nlu/eval/toxicity-toxic.jsonl'));
+    const benignRows = await flagged(jsonl('data/nlu/eval/toxicity-benign.jsonl'));
+    const toxicRows = await flagged(jsonl('data/nlu/eval/toxicity-toxic.jsonl'));
+    // The figures docs/models.md quotes.
+    console.log(`toxicity with an abuse cue: benign flagged ${benignRows.of}, toxic caught ${toxicRows.of}`);
+    const [benign, toxic] = [benignRows.share, toxicRows.share];
     expect({ benign, benignOk: benign <= 0.02, recallOk: toxic >= 0.85 }).toMatchObject({ benignOk: true, recallOk: true });
   });
 });

@@ -174,14 +174,16 @@ export class ReplyComposer {
    * my boss made me come in").
    */
   private relationOf(turns: readonly Pick<Turn, 'topic' | 'userText'>[], topic: string): string | undefined {
-    const named = [...turns].reverse().find((t) => t.topic === topic && this.topics.spot(t.userText).relation);
-    if (!named) return undefined;
-    const relation = this.topics.spot(named.userText).relation!;
-    const subject = new RegExp(
-      `\\bmy\\s+(?:\\w+\\s+)?${relation.replace(/\s+/g, '\\s+')}(?:\\s+[A-Z]\\w+)?(?:'s|\\s+(?:is|was|has|had|got|just|went|fell|broke|needs|started|stopped|keeps|passed|died|caught|can'?t|won'?t|isn'?t|hasn'?t))\\b`,
-      'i',
-    );
-    return subject.test(named.userText) ? relation : undefined;
+    for (const turn of [...turns].reverse()) {
+      const relation = turn.topic === topic ? this.topics.spot(turn.userText).relation : undefined;
+      if (!relation) continue;
+      const subject = new RegExp(
+        `\\bmy\\s+(?:\\w+\\s+)?${relation.replace(/\s+/g, '\\s+')}(?:\\s+[A-Z]\\w+)?(?:'s|\\s+(?:is|was|has|had|got|just|went|fell|broke|needs|started|stopped|keeps|passed|died|caught|can'?t|won'?t|isn'?t|hasn'?t))\\b`,
+        'i',
+      );
+      return subject.test(turn.userText) ? relation : undefined;
+    }
+    return undefined;
   }
 
   /**
