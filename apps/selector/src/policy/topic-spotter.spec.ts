@@ -75,6 +75,7 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot("what do you do when nobody's talking to you", true).topic).toBe('bot_idle');
     expect(spotter.spot('do you like talking to me at least', true).topic).toBe('bot_likes_user');
     expect(spotter.spot('ok random question, do you ever get bored', true).topic).toBe('bot_idle');
+    expect(spotter.spot('wait do you even have a favorite animal', true).topic).toBe('pets');
     expect(spotter.spot('Would you have hung up? I very nearly did.').topic).toBeUndefined();
   });
 
