@@ -80,3 +80,37 @@ export function expectedCalibrationError(confidence: number[], correct: boolean[
     0,
   );
 }
+
+export interface Span {
+  text: string;
+  type: string;
+}
+
+/**
+ * Per-type precision and recall of found spans against gold spans, line by line; a span counts
+ * when its type matches and its text does, ignoring case and edge punctuation. Also the share of
+ * lines with no gold entity where something of these types was found (false alarms on chatter).
+ */
+export function spanScores(predicted: Span[][], gold: Span[][], types: string[]): { scores: LabelScores[]; falseAlarmLines: number } {
+  const key = (s: Span) => `${s.type}\u0000${s.text.toLowerCase().replace(/^[\s"'(]+|[\s"'),.!?;:]+$/g, '')}`;
+  const scores = types.map((type) => {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    gold.forEach((line, i) => {
+      const want = new Set(line.filter((s) => s.type === type).map(key));
+      const got = new Set(predicted[i].filter((s) => s.type === type).map(key));
+      for (const k of got)
+        if (want.has(k)) tp++;
+        else fp++;
+      for (const k of want) if (!got.has(k)) fn++;
+    });
+    const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
+    const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    return { label: type, precision, recall, f1, support: tp + fn };
+  });
+  const empty = gold.map((line, i) => (line.length === 0 ? i : -1)).filter((i) => i >= 0);
+  const alarms = empty.filter((i) => predicted[i].some((s) => types.includes(s.type))).length;
+  return { scores, falseAlarmLines: empty.length === 0 ? 0 : alarms / empty.length };
+}

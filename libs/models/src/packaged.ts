@@ -1,5 +1,6 @@
 import type { PackagedManifest } from './manifest';
 import type { Prediction, ScoredLabel, TextClassifier } from './prediction';
+import { BARE_UNIT, framedNames, LEADING_RELATION, OATHS, petNames, relations, relativeDates, thingSpan, type Span } from './entity-rules';
 
 interface LidResult {
   alpha2: string | null;
@@ -61,6 +62,18 @@ const ENTITY_VIEWS: [string, (doc: CompromiseView) => CompromiseView][] = [
   ['thing', (d) => d.match('#Noun+').not('(#Pronoun|#Possessive|#Date|#Value|#Person|#Place|#Organization|#Determiner)')],
 ];
 
+interface CompromiseTerm {
+  text: string;
+  tags: string[];
+}
+
+/** A one-word "name" followed by a common noun is a modifier ("grace period", "Rich people", "Frank question"). */
+function modifiesNoun(terms: CompromiseTerm[], span: string): boolean {
+  const at = terms.findIndex((t) => t.text === span);
+  const next = at >= 0 ? terms[at + 1]?.tags : undefined;
+  return next !== undefined && next.includes('Noun') && !next.some((t) => /Pronoun|Person|ProperNoun/.test(t));
+}
+
 interface CompromiseView {
   people(): CompromiseView;
   places(): CompromiseView;
@@ -68,6 +81,7 @@ interface CompromiseView {
   emails(): CompromiseView;
   urls(): CompromiseView;
   match(pattern: string): CompromiseView;
+  json(): { terms: CompromiseTerm[] }[];
   not(pattern: string): CompromiseView;
   out(format: 'array'): string[];
 }
@@ -97,16 +111,56 @@ export class CompromiseEntityTagger implements TextClassifier {
 
   async predict(texts: string[]): Promise<Prediction[]> {
     return texts.map((text) => {
-      const doc = this.nlp(text);
-      const labels: ScoredLabel[] = [];
-      for (const [name, view] of ENTITY_VIEWS) {
-        for (const found of view(doc).out('array')) {
-          const span = found.replace(/[\s,.!?;:]+$/, '');
-          if (span && !labels.some((l) => l.text === span)) labels.push({ name, score: 1, text: span });
-        }
-      }
+      const labels = this.spans(text).map(({ type, text: span }): ScoredLabel => ({ name: type, score: 1, text: span }));
       return { labels: labels.length > 0 ? labels : [{ name: 'none', score: 1 }], groups: {} };
     });
+  }
+
+  /** compromise's spans, corrected and completed by the chat rules (entity-rules.ts), in ENTITY_VIEWS order. */
+  private spans(text: string): Span[] {
+    const doc = this.nlp(text);
+    const found = (name: string) =>
+      ENTITY_VIEWS.find(([n]) => n === name)![1](doc)
+        .out('array')
+        .map((s) => s.replace(/[\s,.!?;:]+$/, '').replace(/^the\s+/i, ''))
+        .filter(Boolean);
+    const pets = petNames(text);
+    const names = framedNames(text);
+    const dates = relativeDates(text);
+    const isPet = (s: string) => pets.some((p) => p.text.toLowerCase() === s.toLowerCase());
+    const terms = doc.json().flatMap((sentence) => sentence.terms);
+    const tagsOf = (word: string) => terms.find((t) => t.text === word)?.tags ?? [];
+    const within = (s: string, spans: string[]) => spans.some((d) => d.toLowerCase().includes(s.toLowerCase()));
+    const named = [...found('place'), ...found('organization'), ...found('date'), ...dates.map((d) => d.text)];
+    // A framed lowercase word is a name only where compromise does not read it as a verb or modifier ("died and I").
+    const framed = names
+      .map((n) => n.text)
+      .filter((s) => !within(s, named) && (/^[A-Z]/.test(s) || !tagsOf(s).some((t) => /Verb|Adjective|Adverb/.test(t))));
+    const people = [...found('person').map((s) => s.replace(LEADING_RELATION, '')), ...framed].filter(
+      (s) => !OATHS.test(s) && !isPet(s) && !modifiesNoun(terms, s),
+    );
+    const out: Span[] = [
+      ...people.map((s) => ({ type: 'person', text: s })),
+      ...found('place')
+        .filter((s) => !within(s, framed))
+        .map((s) => ({ type: 'place', text: s })),
+      ...found('organization').map((s) => ({ type: 'organization', text: s })),
+      ...dates,
+      ...found('date')
+        .filter((s) => !BARE_UNIT.test(s) && !within(s, dates.map((d) => d.text)))
+        .map((s) => ({ type: 'date', text: s })),
+      ...relations(text),
+      ...pets,
+      ...['money', 'email', 'url'].flatMap((type) => found(type).map((s) => ({ type, text: s }))),
+    ];
+    // Plain nouns that are not part of a name or date already found ("dog Biscuit", "Maya's"); a
+    // relation's noun stays a thing ("my boss" → "boss"), what "he" or "it" may refer to later.
+    const overlaps = (s: string) =>
+      out.some((o) => o.type !== 'relation' && (o.text.toLowerCase().includes(s.toLowerCase()) || s.toLowerCase().includes(o.text.toLowerCase())));
+    const things = found('thing').flatMap((s) => thingSpan(s) ?? []);
+    return [...out, ...things.filter((s) => !overlaps(s)).map((s) => ({ type: 'thing', text: s }))].filter(
+      (s, i, all) => !all.slice(0, i).some((o) => o.text === s.text),
+    );
   }
 
   async release(): Promise<void> {}
