@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { ModelRepository, type TextClassifier } from '../../libs/models/src';
 import { AbuseCues } from '../../apps/selector/src/policy/abuse-cues';
 import { ResponsePolicy } from '../../apps/selector/src/policy/response-policy';
+import { ENTITY_TYPES, readEntitySet } from '../../scripts/eval-entities';
+import { readGoEmotions } from '../../scripts/train/datasets';
+import { macroF1, perLabel, spanScores } from '../../scripts/train/metrics';
 
 const root = join(__dirname, '..', '..');
 const jsonl = (file: string) =>
@@ -58,5 +61,57 @@ describe('NLU quality bars at the served thresholds', () => {
     console.log(`toxicity with an abuse cue: benign flagged ${benignRows.of}, toxic caught ${toxicRows.of}`);
     const [benign, toxic] = [benignRows.share, toxicRows.share];
     expect({ benign, benignOk: benign <= 0.02, recallOk: toxic >= 0.85 }).toMatchObject({ benignOk: true, recallOk: true });
+  });
+
+  it('reaches Ekman macro-F1 ≥ 0.60 and 28-label macro-F1 ≥ 0.46 on GoEmotions dev, labels as served', async () => {
+    const data = join(root, '../shared/data/goemotions');
+    const fine = readGoEmotions(data, 'dev');
+    const ekman = readGoEmotions(join(data, 'ekman'), 'dev');
+    const emotion = await repository.load('emotion');
+    const texts = fine.examples.map((e) => e.text);
+    const predictions = [];
+    // Batches of 64 as a worker sees them (one batch of 5,426 pads every text to the longest).
+    for (let i = 0; i < texts.length; i += 64) predictions.push(...(await emotion.predict(texts.slice(i, i + 64))));
+    await emotion.release();
+    const score = (predicted: string[][], gold: string[][], labels: string[]) => macroF1(perLabel(predicted, gold, labels));
+    const f1 = score(
+      predictions.map((p) => p.labels.map((l) => l.name)),
+      fine.examples.map((e) => e.labels),
+      fine.labels,
+    );
+    const ekmanF1 = score(
+      predictions.map((p) => (p.groups.ekman ?? []).map((l) => l.name)),
+      ekman.examples.map((e) => e.labels),
+      ekman.labels,
+    );
+    console.log(`GoEmotions dev: 28-label macro-F1 ${f1.toFixed(4)}, Ekman macro-F1 ${ekmanF1.toFixed(4)}`);
+    expect({ f1Ok: f1 >= 0.46, ekmanOk: ekmanF1 >= 0.6 }).toEqual({ f1Ok: true, ekmanOk: true });
+  });
+
+  it('finds the entities of held-out chat lines per type, and next to none in chatter', async () => {
+    // Floors a little under what `npm run eval:entities` measured (docs/models.md): a tagger change that loses them fails.
+    const floors: Record<string, [precision: number, recall: number]> = {
+      person: [0.65, 0.6],
+      place: [0.8, 0.65],
+      organization: [0.9, 0.4],
+      date: [0.9, 0.9],
+      relation: [0.9, 0.9],
+      pet: [0.75, 0.35],
+    };
+    const rows = readEntitySet(root);
+    const tagger = await repository.load('entities');
+    const found = (await tagger.predict(rows.map((r) => r.text))).map((p) =>
+      p.labels.filter((l) => l.text).map((l) => ({ type: l.name, text: l.text! })),
+    );
+    const { scores, falseAlarmLines } = spanScores(
+      found,
+      rows.map((r) => r.entities),
+      ENTITY_TYPES,
+    );
+    const below = scores
+      .filter((s) => s.precision < floors[s.label][0] || s.recall < floors[s.label][1])
+      .map((s) => `${s.label} ${s.precision.toFixed(2)}/${s.recall.toFixed(2)}`);
+    expect({ below, falseAlarmsOk: falseAlarmLines <= 0.05 }).toEqual({ below: [], falseAlarmsOk: true });
+    await tagger.release();
   });
 });

