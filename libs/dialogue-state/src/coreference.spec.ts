@@ -38,6 +38,12 @@ describe('resolvePronouns', () => {
     expect(resolvePronouns('it was fun', [mention('guitar', 'thing', 5), mention('pizza', 'thing', 4)]).text).toBe('guitar was fun');
   });
 
+  it("takes a pet's name for he or she", () => {
+    expect(resolvePronouns('she ate a whole sock', [mention('Biscuit', 'pet', 2), mention('pizza', 'thing', 2)]).text).toBe(
+      'Biscuit ate a whole sock',
+    );
+  });
+
   it('does nothing without a mention of the kind, or when the message names one itself', () => {
     expect(resolvePronouns('he is late', [mention('pizza', 'thing', 1)]).resolved).toEqual([]);
     expect(resolvePronouns('Tom said he is late', mentions, [mention('Tom', 'person', 4)]).resolved).toEqual([]);

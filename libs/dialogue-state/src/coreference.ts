@@ -6,16 +6,16 @@ export interface Resolution {
   entity: string;
 }
 
-type Kind = 'person' | 'place' | 'organization' | 'thing';
+type Kind = 'person' | 'place' | 'organization' | 'pet' | 'thing';
 
 /** Which kinds of mention each pronoun can stand for; possessives become "X's". */
 const PRONOUNS: Record<string, { kinds: Kind[]; possessive?: boolean }> = {
-  he: { kinds: ['person'] },
-  him: { kinds: ['person'] },
-  his: { kinds: ['person'], possessive: true },
-  she: { kinds: ['person'] },
-  her: { kinds: ['person'] },
-  hers: { kinds: ['person'], possessive: true },
+  he: { kinds: ['person', 'pet'] },
+  him: { kinds: ['person', 'pet'] },
+  his: { kinds: ['person', 'pet'], possessive: true },
+  she: { kinds: ['person', 'pet'] },
+  her: { kinds: ['person', 'pet'] },
+  hers: { kinds: ['person', 'pet'], possessive: true },
   it: { kinds: ['thing', 'place', 'organization'] },
   its: { kinds: ['thing', 'place', 'organization'], possessive: true },
   they: { kinds: ['organization', 'thing'] },

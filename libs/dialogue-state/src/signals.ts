@@ -2,7 +2,7 @@ import type { NluSummary } from '@app/contracts';
 
 /** A mention as the NLU entities task reports it. */
 export interface EntityMention {
-  kind: 'person' | 'place' | 'organization' | 'thing';
+  kind: 'person' | 'place' | 'organization' | 'pet' | 'thing';
   text: string;
 }
 
@@ -23,7 +23,7 @@ export interface Signals {
   entities: EntityMention[];
 }
 
-const MENTION_KINDS = new Set(['person', 'place', 'organization', 'thing']);
+const MENTION_KINDS = new Set(['person', 'place', 'organization', 'pet', 'thing']);
 
 export function signalsFrom(nlu: NluSummary[]): Signals {
   const best = (task: string) => {

@@ -20,6 +20,7 @@ export function slotValues(
     name: userName || undefined,
     mention: signals.entities[0]?.text ?? state?.mentions[0]?.text,
     person: latest('person'),
+    pet: latest('pet'),
     place: latest('place'),
     thing: latest('thing'),
     time: format('time'),

@@ -62,6 +62,9 @@ describe('the topic spotter (data/topics.json)', () => {
     ['hi im Dani btw. my first solo shift as a bartender is tonight', { topic: 'nervous' }],
     ["Ok I'm going to try to sleep. Night.", { topic: 'leaving' }],
     ['I am teacher in middle school, a student put my chair on the cupboard', { topic: 'work' }],
+    ['my cat Pickles didnt come home and the neighbor found her by the road', { topic: 'grief', relation: 'cat' }],
+    ['i had to put my phone down, it was too much', {}],
+    ['gonna put him down for a nap then shower', {}],
   ])('%j → %j', (text, spotted) => {
     expect(spotter.spot(text)).toEqual(spotted);
   });
