@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModelRepository, projectRoot } from '@app/models';
-import { spanScores, type Span } from './train/metrics';
+import { ModelRepository, projectRoot, type Span } from '@app/models';
+import { spanScores } from './train/metrics';
 
 /** `tuned`: the lines the chat rules were written against; `heldOut`: written apart and never read while writing them. */
 export const ENTITY_SETS = { tuned: 'data/nlu/eval/entities.jsonl', heldOut: 'data/nlu/eval/entities-heldout.jsonl' };

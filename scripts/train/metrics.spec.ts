@@ -1,4 +1,4 @@
-import { accuracy, bestThreshold, expectedCalibrationError, macroF1, perLabel } from './metrics';
+import { accuracy, bestThreshold, expectedCalibrationError, macroF1, perLabel, spanScores } from './metrics';
 
 describe('training metrics', () => {
   it('accuracy counts exact matches', () => {
@@ -31,5 +31,30 @@ describe('expectedCalibrationError', () => {
     expect(expectedCalibrationError([0.5, 0.5, 1, 1], [true, false, true, true], 10)).toBeCloseTo(0);
     expect(expectedCalibrationError([0.9, 0.9, 0.9, 0.9], [true, false, true, false], 10)).toBeCloseTo(0.4);
     expect(expectedCalibrationError([0.95, 0.25], [true, true], 10)).toBeCloseTo(0.5 * 0.05 + 0.5 * 0.75);
+  });
+});
+
+describe('spanScores', () => {
+  it('counts a span right when its type and text match, ignoring case and edge punctuation, and flags chatter with any span', () => {
+    const gold = [
+      [
+        { type: 'person', text: 'Jess' },
+        { type: 'date', text: 'next Friday' },
+      ],
+      [],
+    ];
+    const found = [
+      [
+        { type: 'person', text: 'jess,' },
+        { type: 'date', text: 'Friday' },
+      ],
+      [{ type: 'person', text: 'Grace' }],
+    ];
+    const { scores, falseAlarmLines } = spanScores(found, gold, ['person', 'date']);
+    expect(scores.map((s) => [s.label, s.precision, s.recall])).toEqual([
+      ['person', 0.5, 1],
+      ['date', 0, 0],
+    ]);
+    expect(falseAlarmLines).toBe(1);
   });
 });

@@ -1,3 +1,5 @@
+import type { Span } from '@app/models';
+
 /** Share of rows whose best label is the gold one. */
 export function accuracy(predicted: string[], gold: string[]): number {
   if (gold.length === 0) return NaN;
@@ -79,11 +81,6 @@ export function expectedCalibrationError(confidence: number[], correct: boolean[
     (ece, b) => (b.rows === 0 ? ece : ece + (b.rows / confidence.length) * Math.abs(b.correct / b.rows - b.confidence / b.rows)),
     0,
   );
-}
-
-export interface Span {
-  text: string;
-  type: string;
 }
 
 /**

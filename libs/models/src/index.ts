@@ -1,5 +1,6 @@
 export * from './classifiers';
 export * from './embedding-cache';
+export type { Span } from './entity-rules';
 export * from './fetch';
 export * from './head';
 export * from './hf-layout';
