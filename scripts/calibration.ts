@@ -3,7 +3,7 @@
  * (models/<task>), on the held-out set its training plan names first, and the accuracy beside it.
  * A well-calibrated score is what lets data/policy.json pick its thresholds from curves.
  */
-import { ModelRepository, projectRoot } from '@app/models';
+import { ModelRepository, projectRoot, type Prediction, type ScoredLabel } from '@app/models';
 import { expectedCalibrationError } from './train/metrics';
 import { DEFAULT_DATA, planTask, type TrainableTask } from './train/tasks';
 import { readGoEmotions } from './train/datasets';
@@ -31,45 +31,50 @@ async function main(): Promise<void> {
     console.log(`| ${task} | ${evalSet.name} | ${correct.length} | ${accuracy.toFixed(4)} | ${ece.toFixed(4)} |`);
     await model.release();
   }
-  await ekmanCurve(repository, root);
+  const ekman = readGoEmotions(resolve(root, DEFAULT_DATA.emotion, 'ekman'), 'dev').examples;
+  await policyCurve(repository, 'emotion', ekman, (p) => p.groups.ekman?.[0], 'emotion, best Ekman label');
+  const sentiment = planTask('sentiment', resolve(root, DEFAULT_DATA.sentiment), root).evals.find((e) => e.metric === 'accuracy')!.examples;
+  await policyCurve(repository, 'sentiment', sentiment, (p) => p.labels[0], 'sentiment, best label');
   await repository.release();
 }
 
 /**
- * The policy acts on emotion's best Ekman label when it scores at least `thresholds.emotion`:
- * how often that label is one of the row's gold labels (precision) and how many non-neutral rows
- * get a right one (coverage), at each threshold, on GoEmotions dev (its validation split; the test
- * split is held back); and the ECE of that label.
+ * The policy acts on emotion's best Ekman label, and on sentiment's label, when it scores at least
+ * `thresholds.emotion` / `thresholds.sentiment`: how often a label other than neutral is one of the
+ * row's gold labels (precision) and what share of the non-neutral rows get a right one, at each
+ * threshold, on GoEmotions dev (its validation split; the test split is held back); the ECE of the
+ * label; and the lowest threshold with the precision the policy asks for.
  */
-async function ekmanCurve(repository: ModelRepository, root: string): Promise<void> {
-  const data = resolve(root, DEFAULT_DATA.emotion, 'ekman');
-  const rows = readGoEmotions(data, 'dev').examples;
-  const model = await repository.load('emotion');
-  const best = (await model.predict(rows.map((r) => r.text))).map((p) => p.groups.ekman?.[0]);
+async function policyCurve(
+  repository: ModelRepository,
+  task: string,
+  rows: { text: string; labels: string[] }[],
+  pick: (prediction: Prediction) => ScoredLabel | undefined,
+  what: string,
+): Promise<void> {
+  const model = await repository.load(task);
+  const best = (await model.predict(rows.map((r) => r.text))).map(pick);
   await model.release();
   const correct = best.map((b, i) => b !== undefined && rows[i].labels.includes(b.name));
-  console.log(
-    `\nemotion, best Ekman label, ${rows.length} GoEmotions dev rows: ECE ${expectedCalibrationError(
-      best.map((b) => b?.score ?? 0),
-      correct,
-    ).toFixed(4)}`,
+  const ece = expectedCalibrationError(
+    best.map((b) => b?.score ?? 0),
+    correct,
   );
-  console.log('| threshold | precision of an emotion (not neutral) | share of emotional rows that get one |\n|---|---|---|');
-  const emotional = rows.filter((r) => !r.labels.includes('neutral')).length;
+  console.log(`\n${what}, ${rows.length} GoEmotions dev rows: ECE ${ece.toFixed(4)}`);
+  console.log('| threshold | precision (not neutral) | share of non-neutral rows that get a right one |\n|---|---|---|');
+  const marked = rows.filter((r) => !r.labels.includes('neutral')).length;
   let chosen: number | undefined;
   for (const t of [0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]) {
     const fired = best.map((b, i) => ({ b, i })).filter(({ b }) => b !== undefined && b.name !== 'neutral' && b.score >= t);
     const precision = fired.filter(({ i }) => correct[i]).length / fired.length;
-    if (chosen === undefined && precision >= EMOTION_PRECISION) chosen = t;
-    console.log(`| ${t.toFixed(2)} | ${precision.toFixed(3)} | ${((precision * fired.length) / emotional).toFixed(3)} |`);
+    if (chosen === undefined && precision >= POLICY_PRECISION) chosen = t;
+    console.log(`| ${t.toFixed(2)} | ${precision.toFixed(3)} | ${((precision * fired.length) / marked).toFixed(3)} |`);
   }
-  console.log(
-    `the lowest threshold whose precision is at least ${EMOTION_PRECISION}: ${chosen ?? 'none'} (policy.json thresholds.emotion)`,
-  );
+  console.log(`the lowest threshold whose precision is at least ${POLICY_PRECISION}: ${chosen ?? 'none'} (policy.json thresholds.${task})`);
 }
 
-/** An emotional reply to a message that is not what it reads as is worse than a plain one: the precision the policy asks of an emotion. */
-const EMOTION_PRECISION = 0.85;
+/** A feeling or mood line on a message that is not what it reads as is worse than a plain one: the precision the policy asks of both. */
+const POLICY_PRECISION = 0.85;
 
 main().catch((error) => {
   console.error(error instanceof Error ? error.message : error);
