@@ -108,28 +108,21 @@ def best_threshold(probs: np.ndarray, gold: np.ndarray) -> float:
     return best
 
 
-def macro_f1(probs: np.ndarray, gold: np.ndarray, thresholds) -> float:
-    """Each row's labels over their thresholds (its best label when none is); mean F1 over present labels."""
-    predicted = probs >= np.asarray(thresholds)[None, :]
-    none = ~predicted.any(1)
-    predicted[none, probs[none].argmax(1)] = True
-    scores = []
-    for k in range(gold.shape[1]):
-        if not gold[:, k].any():
-            continue
-        tp = float((predicted[:, k] & gold[:, k]).sum())
-        fp = float((predicted[:, k] & ~gold[:, k]).sum())
-        fn = float((~predicted[:, k] & gold[:, k]).sum())
-        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
-    return sum(scores) / len(scores)
-
-
 def per_label_f1(probs: np.ndarray, gold: np.ndarray, thresholds) -> list:
+    """Each row's labels over their thresholds (its best label when none is); F1 per label."""
     predicted = probs >= np.asarray(thresholds)[None, :]
     none = ~predicted.any(1)
     predicted[none, probs[none].argmax(1)] = True
     tp = (predicted & gold).sum(0)
-    return [0.0 if t == 0 else float(2 * t / (2 * t + (predicted[:, k] & ~gold[:, k]).sum() + (~predicted[:, k] & gold[:, k]).sum())) for k, t in enumerate(tp)]
+    fp = (predicted & ~gold).sum(0)
+    fn = (~predicted & gold).sum(0)
+    return [0.0 if t == 0 else float(2 * t / (2 * t + f + n)) for t, f, n in zip(tp, fp, fn)]
+
+
+def macro_f1(probs: np.ndarray, gold: np.ndarray, thresholds) -> float:
+    """The mean F1 over labels that occur in the gold rows (as scripts/train/metrics.ts)."""
+    present = [f for f, k in zip(per_label_f1(probs, gold, thresholds), range(gold.shape[1])) if gold[:, k].any()]
+    return sum(present) / len(present)
 
 
 def write_task_files(task_dir: Path, summary: dict):
