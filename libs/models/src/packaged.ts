@@ -131,7 +131,9 @@ export class CompromiseEntityTagger implements TextClassifier {
     const terms = doc.json().flatMap((sentence) => sentence.terms);
     const tagsOf = (word: string) => terms.find((t) => t.text === word)?.tags ?? [];
     const within = (s: string, spans: string[]) => spans.some((d) => d.toLowerCase().includes(s.toLowerCase()));
-    const named = [...found('place'), ...found('organization'), ...found('date'), ...dates.map((d) => d.text)];
+    // compromise's own spans, each view read once.
+    const [places, organizations, calendar] = [found('place'), found('organization'), found('date')];
+    const named = [...places, ...organizations, ...calendar, ...dates.map((d) => d.text)];
     // A framed lowercase word is a name only where compromise does not read it as a verb or modifier ("died and I").
     const framed = names
       .map((n) => n.text)
@@ -141,12 +143,12 @@ export class CompromiseEntityTagger implements TextClassifier {
     );
     const out: Span[] = [
       ...people.map((s) => ({ type: 'person', text: s })),
-      ...found('place')
+      ...places
         .filter((s) => !within(s, framed))
         .map((s) => ({ type: 'place', text: s })),
-      ...found('organization').map((s) => ({ type: 'organization', text: s })),
+      ...organizations.map((s) => ({ type: 'organization', text: s })),
       ...dates,
-      ...found('date')
+      ...calendar
         .filter((s) => !BARE_UNIT.test(s) && !within(s, dates.map((d) => d.text)))
         .map((s) => ({ type: 'date', text: s })),
       ...relations(text),
