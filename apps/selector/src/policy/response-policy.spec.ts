@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Signals } from '@app/dialogue-state';
 import { ReplyTemplates } from './reply-templates';
 import { ResponsePolicy, policyFileSchema, type PolicyInput } from './response-policy';
@@ -6,6 +8,7 @@ import { SafetyScreen } from './safety-screen';
 const policy = ResponsePolicy.load();
 const templates = ReplyTemplates.load();
 const screen = new SafetyScreen();
+const replies = JSON.parse(readFileSync(join(__dirname, '..', '..', 'data', 'replies.json'), 'utf8')) as Record<string, string[]>;
 
 function input(signals: Partial<Signals>, over: Partial<PolicyInput> = {}, text = 'hello there'): PolicyInput {
   return {
@@ -47,6 +50,32 @@ describe('the response policy (data/policy.json)', () => {
     const decision = policy.decide(input(signals, { candidates }));
     expect(decision).toMatchObject({ rule, source, fallback: false });
     expect(decision.text.length).toBeGreaterThan(0);
+  });
+
+  it('answers a happy message in the finer feeling where there is a line for it, else in its Ekman emotion', () => {
+    const happy = (feeling: string) => ({
+      ...intent('small_talk'),
+      emotion: { label: feeling, score: 0.8 },
+      ekman: { label: 'joy', score: 0.9 },
+      sentiment: { label: 'positive', score: 0.9 },
+      dialogAct: { label: 'statement', score: 0.9 },
+    });
+    const amused = policy.decide(input(happy('amusement'), {}, 'got on the wrong bus and ended up at the airport lol'));
+    expect(amused.rule).toBe('canned.feeling_positive');
+    expect(replies['feel.amusement']).toContain(amused.text);
+    const optimistic = policy.decide(input(happy('optimism'), {}, 'tomorrow will be better'));
+    expect(replies['feel.joy']).toContain(optimistic.text);
+  });
+
+  it('says a warm goodbye to thanks with a goodnight in other words', () => {
+    const tired = {
+      ...intent('small_talk', 0.4),
+      emotion: { label: 'gratitude', score: 0.9 },
+      ekman: { label: 'joy', score: 0.9 },
+      sentiment: { label: 'positive', score: 0.9 },
+    };
+    expect(policy.decide(input(tired, {}, 'thanks. i think i just need to sleep')).rule).toBe('canned.thanks_bye');
+    expect(policy.decide(input(tired, {}, 'thanks, i needed that')).rule).not.toBe('canned.thanks_bye');
   });
 
   it('says the weather is boring, with the persona', () => {

@@ -296,13 +296,14 @@ export class ResponsePolicy {
     return undefined;
   }
 
-  /** intent.{intent} → intent.greeting; {sentiment}, {emotion}, {topic}, {after} and {act} likewise. */
+  /** intent.{intent} → intent.greeting; {sentiment}, {emotion} (Ekman), {feeling} (the 28 labels' best), {topic}, {after} and {act} likewise. */
   private fill(key: string, input: PolicyInput): string {
     const { signals } = input;
     return key
       .replace('{intent}', signals.intent?.label ?? '')
       .replace('{sentiment}', signals.sentiment?.label ?? '')
       .replace('{emotion}', signals.ekman?.label ?? '')
+      .replace('{feeling}', signals.emotion?.label ?? '')
       .replace('{topic}', input.topic ?? '')
       .replace('{after}', input.afterTopic ?? '')
       .replace('{act}', moveOf(input.text, signals.dialogAct?.label));

@@ -82,6 +82,22 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('Would you have hung up? I very nearly did.').topic).toBeUndefined();
   });
 
+  it.each([
+    ['ok fine. how was your day', 'bot_day'],
+    ["lol ok. what's up with you", 'bot_day'],
+    ['what can you even do', 'bot_abilities'],
+    ['why cant you do that', 'bot_abilities'],
+    ['Then who decided you ought to be so cheeky?', 'bot_maker'],
+    ['like a company or one guy in a basement', 'bot_maker'],
+    ['And are you a gentleman or a lady, if I may ask?', 'bot_identity'],
+    ['be honest, do u feel the same way?', 'bot_likes_user'],
+    ['You are AI? Which language you speak the best?', 'bot_languages'],
+    ['which languages do you speak', 'bot_languages'],
+    ['Can you dream at night when nobody talk to you?', 'bot_sleep'],
+  ])('a question about the bot: %j → %s', (text, topic) => {
+    expect(spotter.spot(text, true).topic).toBe(topic);
+  });
+
   it('leaves a message without a known topic alone, and does not read "won\'t" or "sick of" as news', () => {
     expect(spotter.spot('what do you think about purple')).toEqual({});
     expect(spotter.spot("I won't lie, I'm sick of this")).toEqual({});
