@@ -118,8 +118,8 @@ describe('readSafetensors', () => {
       ),
     );
     expect(file.metadata).toEqual({ prefix: 'x.' });
-    expect(Array.from(file.tensors.get('q')!.data)).toEqual([-1, 0, 1]);
-    expect(Array.from(file.tensors.get('w')!.data)).toEqual([0.5, -2]);
+    expect(Array.from(file.tensors.get('q')!.data as Int8Array)).toEqual([-1, 0, 1]);
+    expect(Array.from(file.tensors.get('w')!.data as Float32Array)).toEqual([0.5, -2]);
   });
 
   it('refuses a truncated file and a size that does not match the shape', () => {

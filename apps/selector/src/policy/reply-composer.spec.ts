@@ -131,6 +131,18 @@ describe('ReplyComposer', () => {
     expect(after.text).not.toMatch(/getting better\.|Are you resting/);
   });
 
+  it('stays gentle after an illness when the only cheer is a laugh, not when the laugh says all is fine', () => {
+    const laughing = [nlu('intent', 'small_talk'), nlu('sentiment', 'positive'), nlu('emotion', 'amusement')];
+    const say = conversation();
+    say('my mom has knee surgery today');
+    const waiting = say("i'll be in the waiting room all day lol", laughing);
+    expect(waiting).toMatchObject({ rule: 'canned.after_topic' });
+    expect(waiting.text).not.toMatch(/^Ha!/);
+    const fine = conversation();
+    fine('my dog ate a sock, were at the vet');
+    expect(fine('he seems totally fine and is begging for treats lol', laughing).rule).not.toBe('canned.after_topic');
+  });
+
   it("passes over a generated line the bot said in the last turns, which the generator's copy of the state may not show yet", () => {
     const line = create(CandidateSchema, {
       generator: 'retrieval',

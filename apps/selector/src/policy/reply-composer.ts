@@ -91,7 +91,7 @@ export class ReplyComposer {
     const userName = named ?? state?.userName ?? '';
     const aboutBot = asksBot(text, signals);
     const spotted = this.topics.spot(text, aboutBot);
-    const afterTopic = this.afterTopic(state, spotted.topic, signals);
+    const afterTopic = this.afterTopic(state, spotted.topic, text, signals);
     const turns = state?.turns ?? [];
     const slots = {
       ...slotValues(state, signals, userName, now, this.options.timeZone),
@@ -190,7 +190,7 @@ export class ReplyComposer {
    * The heavy topic (grief, illness, a breakup, a job loss) of the last two turns, while this
    * message stays with it: unless another heavy topic takes over or the user sounds fine.
    */
-  private afterTopic(state: ConversationState | undefined, topic: string | undefined, signals: Signals): string | undefined {
+  private afterTopic(state: ConversationState | undefined, topic: string | undefined, text: string, signals: Signals): string | undefined {
     const recent = (state?.turns ?? [])
       .slice(-2)
       .map((turn) => turn.topic)
@@ -199,8 +199,20 @@ export class ReplyComposer {
     if (!heavy) return undefined;
     if (topic === heavy) return heavy;
     if (topic !== undefined && this.topics.isHeavy(topic)) return undefined;
-    return signals.sentiment?.label === 'positive' ? undefined : heavy;
+    return soundsFine(text, signals) ? undefined : heavy;
   }
+}
+
+/**
+ * A positive message, except one whose only cheer is a laugh: "i'll be in the waiting room all day
+ * lol" on the day of a mother's surgery reads as positive to the sentiment model and as amusement
+ * to the emotion model, and is not fine; "he seems totally fine and is begging for treats lol" is.
+ */
+function soundsFine(text: string, signals: Signals): boolean {
+  if (signals.sentiment?.label !== 'positive') return false;
+  return (
+    signals.emotion?.label !== 'amusement' || /\b(?:fine|better|okay|ok|good|great|home|recover\w*|awake|out of surgery)\b/i.test(text)
+  );
 }
 
 /** The message is a short reply (six words at most) to a question the bot just asked. */

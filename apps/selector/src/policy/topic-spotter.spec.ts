@@ -65,6 +65,10 @@ describe('the topic spotter (data/topics.json)', () => {
     ['my cat Pickles didnt come home and the neighbor found her by the road', { topic: 'grief', relation: 'cat' }],
     ['i had to put my phone down, it was too much', {}],
     ['gonna put him down for a nap then shower', {}],
+    ['idk suggest something to do tonight', { topic: 'suggest' }],
+    ['any ideas for this weekend', { topic: 'suggest' }],
+    ['i have some ideas for this weekend', { topic: 'weekend' }],
+    ['give me something fun to do', { topic: 'suggest' }],
   ])('%j → %j', (text, spotted) => {
     expect(spotter.spot(text)).toEqual(spotted);
   });
