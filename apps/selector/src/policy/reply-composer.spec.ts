@@ -141,6 +141,21 @@ describe('ReplyComposer', () => {
     const fine = conversation();
     fine('my dog ate a sock, were at the vet');
     expect(fine('he seems totally fine and is begging for treats lol', laughing).rule).not.toBe('canned.after_topic');
+    const better = conversation();
+    better('my mum had surgery yesterday');
+    expect(better("she's doing much better lol", laughing).rule).not.toBe('canned.after_topic');
+  });
+
+  it('does not hear "ok" or a comparison as news that all is well', () => {
+    const laughing = [nlu('intent', 'small_talk'), nlu('sentiment', 'positive'), nlu('emotion', 'amusement')];
+    const visit = conversation();
+    visit('my grandpa is in the hospital again');
+    expect(visit("lol ok thanks. i'm gonna go visit him now", laughing).rule).toBe('canned.after_topic');
+    const brother = conversation();
+    brother("My brother was diagnosed with early onset Parkinson's. He's 44.");
+    expect(brother("He's handling it better than me honestly. He made a joke about his handwriting lol", laughing).rule).toBe(
+      'canned.after_topic',
+    );
   });
 
   it("passes over a generated line the bot said in the last turns, which the generator's copy of the state may not show yet", () => {

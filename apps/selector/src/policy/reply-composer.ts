@@ -207,13 +207,17 @@ export class ReplyComposer {
  * A positive message, except one whose only cheer is a laugh: "i'll be in the waiting room all day
  * lol" on the day of a mother's surgery reads as positive to the sentiment model and as amusement
  * to the emotion model, and is not fine; "he seems totally fine and is begging for treats lol" is.
+ * Said of someone, not a word in passing: "lol ok thanks. i'm gonna go visit him now" (a grandpa in
+ * hospital) and "he's handling it better than me" (a brother's diagnosis) are not news that all is well.
  */
 function soundsFine(text: string, signals: Signals): boolean {
   if (signals.sentiment?.label !== 'positive') return false;
-  return (
-    signals.emotion?.label !== 'amusement' || /\b(?:fine|better|okay|ok|good|great|home|recover\w*|awake|out of surgery)\b/i.test(text)
-  );
+  return signals.emotion?.label !== 'amusement' || FINE.test(text);
 }
+
+/** Words that say someone is well: fine, home, recovering, or "is/seems/feeling (much) better, ok, good". */
+const FINE =
+  /\b(?:fine|all good|home|recover(?:ed|ing)|awake|out of surgery)\b|\b(?:is|'s|am|'m|are|'re|was|were|seems?|feels?|feeling|doing|looks?|getting)\s+(?:\w+\s+)?(?:ok|okay|good|great|better)\b(?!\s+than)/i;
 
 /** The message is a short reply (six words at most) to a question the bot just asked. */
 function answersBot(turns: readonly Turn[], text: string): boolean {

@@ -67,6 +67,23 @@ describe('the response policy (data/policy.json)', () => {
     expect(replies['feel.joy']).toContain(optimistic.text);
   });
 
+  it('waves off a laughed-at admission, and answers no question with a feeling line', () => {
+    const laughing = {
+      ...intent('small_talk'),
+      emotion: { label: 'amusement', score: 0.9 },
+      ekman: { label: 'joy', score: 0.9 },
+      sentiment: { label: 'positive', score: 0.9 },
+      dialogAct: { label: 'statement', score: 0.9 },
+    };
+    const german = policy.decide(input(laughing, {}, 'i dont speak any german lol'));
+    expect(german.rule).toBe('canned.shrug');
+    expect(replies['feel.shrug']).toContain(german.text);
+    expect(policy.decide(input(laughing, {}, 'ok unfollowed. and muted his mom too lol')).rule).toBe('canned.feeling_positive');
+    expect(policy.decide(input(laughing, {}, 'she ate all of them. I think this is love?')).rule).not.toMatch(
+      /canned\.(?:feeling_positive|shrug)/,
+    );
+  });
+
   it('says a warm goodbye to thanks with a goodnight in other words', () => {
     const tired = {
       ...intent('small_talk', 0.4),

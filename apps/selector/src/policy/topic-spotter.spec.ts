@@ -69,6 +69,10 @@ describe('the topic spotter (data/topics.json)', () => {
     ['any ideas for this weekend', { topic: 'suggest' }],
     ['i have some ideas for this weekend', { topic: 'weekend' }],
     ['give me something fun to do', { topic: 'suggest' }],
+    ['Tonight I make my grandmother pelmeni recipe to celebrate. You want some? haha', { topic: 'offer', relation: 'grandmother' }],
+    ['i want some cake', { topic: 'food' }],
+    ['my mom cried on the phone lol', { topic: 'tears', relation: 'mom' }],
+    ['i cried at my desk today', { topic: 'tears' }],
   ])('%j → %j', (text, spotted) => {
     expect(spotter.spot(text)).toEqual(spotted);
   });
