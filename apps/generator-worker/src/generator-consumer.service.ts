@@ -77,7 +77,9 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
       changelog: {
         topic: Topic.conversations,
         apply: (records) => {
-          for (const record of records) if (record.topic === Topic.conversations) this.conversations.apply(record.partition, record.event);
+          // A tombstone (the selector expired the conversation) forgets it here too.
+          for (const record of records)
+            if (record.topic === Topic.conversations) this.conversations.applyRecord(record.partition, record.key, record.event);
         },
         onRevoked: (partitions) => this.conversations.drop(partitions),
       },

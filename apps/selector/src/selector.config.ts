@@ -15,6 +15,12 @@ export const selectorConfigSchema = kafkaSchema
     /** Turns of each conversation kept in its state (and so in chat.conversations for the generators). */
     SELECTOR_HISTORY_TURNS: z.coerce.number().int().min(1).max(100).default(8),
     /**
+     * A conversation not written for this long (default 24 h) is forgotten and tombstoned on chat.conversations (so
+     * the generators and a restarting selector forget it too); its next message starts afresh.
+     * 0 = never: the state then grows by ~8.5 KB of heap per conversation, for ever.
+     */
+    SELECTOR_STATE_IDLE_MS: z.coerce.number().int().min(0).default(86_400_000), // 24 h
+    /**
      * A contributor whose p95 answer time exceeds this share of each message's time (acceptance to
      * the merge's close) stops being waited for (circuit breaker): 0.9 = "nearly missing its deadline".
      */

@@ -23,6 +23,7 @@ export class SelectorMetrics {
   readonly arrival: Histogram;
   readonly rejected: Counter;
   readonly latency: Histogram;
+  readonly expired: Counter;
 
   constructor(registry: Registry, sources: SelectorGaugeSources) {
     this.replies = new Counter({
@@ -70,6 +71,11 @@ export class SelectorMetrics {
       help: 'Acceptance at the gateway to reply produced',
       labelNames: ['source'],
       buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2],
+      registers: [registry],
+    });
+    this.expired = new Counter({
+      name: 'selector_expired_conversations_total',
+      help: 'Conversations forgotten after SELECTOR_STATE_IDLE_MS without a message, and tombstoned on chat.conversations',
       registers: [registry],
     });
     const { merger, conversations, breakers, held, expected } = sources;

@@ -14,8 +14,8 @@ import {
   type Turn,
   type TopicNames,
 } from '@app/contracts';
-import { ConversationStore, answeredTurn } from '@app/dialogue-state';
-import { CoPartitionedAssigner, EventProducer, HeldOffsets, KafkaRuntime, type AnyConsumedEvent, type EventConsumer } from '@app/kafka';
+import { ConversationStore, answeredTurn, type ExpiredConversation } from '@app/dialogue-state';
+import { EventProducer, HeldOffsets, KafkaRuntime, type AnyConsumedEvent, type EventConsumer } from '@app/kafka';
 import { METRICS_REGISTRY } from '@app/metrics';
 import { answerEvents, answeredAgain, failedAnswer, repeatedReply } from './answer/answer-events';
 import { CircuitBreakers } from './merge/circuit-breakers';
@@ -24,6 +24,7 @@ import { checkTemplates, summarize } from './policy/policy-checks';
 import { ReplyComposer } from './policy/reply-composer';
 import type { SelectorConfig } from './selector.config';
 import { SelectorMetrics } from './selector.metrics';
+import { StateExpiry } from './state/state-expiry';
 
 type Contribution = { kind: 'nlu'; result: NluResult } | { kind: 'candidate'; result: Candidate };
 
@@ -61,6 +62,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly composer: ReplyComposer;
   private readonly expected: string[];
   private readonly conversations = new ConversationStore();
+  private readonly expiry: StateExpiry;
   private readonly breakers: CircuitBreakers;
   private readonly marginMs: number;
   private readonly held = new HeldOffsets();
@@ -100,13 +102,20 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       held: this.held,
       expected: this.expected,
     });
+    this.expiry = new StateExpiry({
+      store: this.conversations,
+      idleMs: config.SELECTOR_STATE_IDLE_MS,
+      busy: () => new Set([...this.contexts.values()].map((context) => context.message.meta!.conversationId)),
+      restoring: (partition) => this.consumer.isRestoring(partition),
+      expired: (conversations) => this.tombstone(conversations),
+    });
     this.names = kafka.names;
     this.group = kafka.names.group('selector');
     this.consumer = kafka.consumer({
       groupId: 'selector',
       topics: [Topic.messages, Topic.nluResults, Topic.candidates, Topic.conversations],
       fromBeginning: true,
-      partitionAssigners: [CoPartitionedAssigner],
+      coPartitioned: true,
       changelog: { topic: Topic.conversations, mode: 'owner', onRevoked: (partitions) => this.revoked(partitions) },
       holdCommits: { topic: Topic.messages, offsets: this.held },
       maxWaitTimeInMs: 100,
@@ -120,6 +129,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.expiry.start();
     await this.consumer.start();
   }
 
@@ -128,6 +138,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
    * group (committing their offsets), so the partitions' next owner neither loses nor repeats them.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    this.expiry.stop();
     this.consumer.pauseAll();
     this.merger.closeAll();
     await Promise.allSettled([...this.publishing]);
@@ -185,7 +196,8 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
         return;
       }
       case Topic.conversations:
-        this.conversations.apply(consumed.partition, consumed.event);
+        // Read while restoring: a tombstone is a conversation this selector (or a previous owner) expired.
+        this.conversations.applyRecord(consumed.partition, consumed.key, consumed.event);
         return;
       case Topic.nluResults:
         return this.contribute(`nlu:${consumed.event.task}`, consumed.event.meta!.messageId, consumed.deadlineAtMs, {
@@ -223,6 +235,21 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       .catch((error: Error) => this.logger.error(`could not publish the answer to ${messageId}: ${error.message}`))
       .finally(() => this.publishing.delete(published));
     this.publishing.add(published);
+  }
+
+  /**
+   * Tombstones expired conversations on the changelog, sent until acknowledged and in order with
+   * the answers: a message that arrives after the expiry writes its fresh state after the tombstone.
+   */
+  private tombstone(conversations: ExpiredConversation[]): void {
+    this.metrics.expired.inc(conversations.length);
+    this.logger.log(`expired ${conversations.length} idle conversations`);
+    const ids = conversations.map((c) => c.conversationId);
+    const sent = this.producer
+      .sendTombstones(Topic.conversations, ids, { untilAcked: true })
+      .catch((error: Error) => this.logger.error(`could not tombstone ${ids.length} expired conversations: ${error.message}`))
+      .finally(() => this.publishing.delete(sent));
+    this.publishing.add(sent);
   }
 
   /**

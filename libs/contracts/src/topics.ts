@@ -11,6 +11,9 @@ export const Topic = {
 
 export type LogicalTopic = (typeof Topic)[keyof typeof Topic];
 
+/** The compacted topics (changelogs), where a null-value record, a tombstone, deletes its key's state. */
+export type ChangelogTopic = typeof Topic.conversations;
+
 export interface TopicSpec {
   name: LogicalTopic;
   partitions: number;

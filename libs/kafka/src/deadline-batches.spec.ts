@@ -1,5 +1,5 @@
 import { splitByDeadline } from './deadline-batches';
-import type { ConsumedEvent } from './event-consumer';
+import type { ConsumedEvent } from './consumed-record';
 
 const event = (deadlineAtMs: number) => ({ deadlineAtMs }) as ConsumedEvent<'chat.messages'>;
 

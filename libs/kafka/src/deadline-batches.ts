@@ -1,4 +1,4 @@
-import type { ConsumedEvent } from './event-consumer';
+import type { ConsumedEvent } from './consumed-record';
 import type { LogicalTopic } from '@app/contracts';
 
 /** Splits a batch into work still worth doing and work whose deadline has passed (to skip and record). */

@@ -1,45 +1,31 @@
 import { Logger } from '@nestjs/common';
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import {
   DeadLetterSchema,
   EnvelopeError,
   Header,
   Topic,
-  decodeEvent,
   encodeEvent,
-  headerString,
-  readDeadline,
-  type EventOf,
+  type ChangelogTopic,
   type LogicalTopic,
   type TopicNames,
 } from '@app/contracts';
+import { ownedPartitions, stickyCoPartitionedAssigner } from './co-partitioned-assigner';
 import { ChangelogRestore } from './changelog-restore';
+import { decodeRecord, type AnyConsumedEvent } from './consumed-record';
 import type { EventProducer } from './event-producer';
 import type { HeldOffsets } from './held-offsets';
-
-export interface ConsumedEvent<T extends LogicalTopic = LogicalTopic> {
-  topic: T;
-  partition: number;
-  offset: string;
-  key: string;
-  traceId: string;
-  /** From the x-deadline-ms header, falling back to the envelope's meta. */
-  deadlineAtMs: number;
-  event: EventOf<T>;
-}
-
-/** A consumed event of any of the subscribed topics; switch on `topic` to narrow `event`. */
-export type AnyConsumedEvent = { [T in LogicalTopic]: ConsumedEvent<T> }[LogicalTopic];
 
 /**
  * A compacted state topic co-partitioned with the inputs (like a Kafka Streams changelog). When a
  * partition is newly assigned, its inputs pause, the changelog partition is read from its start to
  * the log end it had at assignment (its records reach `handle` like any others), then the inputs
- * resume: a message is never handled before its conversation's state is back.
+ * resume: a message is never handled before its conversation's state is back. Its null-value
+ * records (tombstones) reach `handle` as events with `event: null`: forget that key's state.
  */
 export interface ChangelogOptions {
-  topic: LogicalTopic;
+  topic: ChangelogTopic;
   /**
    * owner: this group writes the changelog itself, so after restoring it stops reading it (its
    * memory is ahead of the log). follower: keeps reading it, a read-only replica of the state.
@@ -54,7 +40,11 @@ export interface EventConsumerOptions {
   topics: LogicalTopic[];
   /** Where a new group starts: true for work queues, false for gateways that only want fresh replies. */
   fromBeginning: boolean;
-  partitionAssigners?: PartitionAssigner[];
+  /**
+   * Partition p of every topic to one member (the selector's inputs and a batch worker's), and on a
+   * rebalance as few partitions moved as balance allows: each member advertises what it owns.
+   */
+  coPartitioned?: boolean;
   /** Partitions processed in parallel (each still in order). */
   partitionsConsumedConcurrently?: number;
   /** How long a fetch waits to fill a batch: the micro-batching queue delay. */
@@ -82,6 +72,8 @@ export class EventConsumer {
   private readonly consumer: Consumer;
   private readonly logger: Logger;
   private joined = false;
+  /** Partitions last assigned to this member, advertised at its next join so they stay here. */
+  private owned: number[] = [];
   private fetched = false;
   private readonly consumed?: Counter;
   private readonly deadLettered?: Counter;
@@ -103,7 +95,7 @@ export class EventConsumer {
     this.logger = new Logger(`consumer:${options.groupId}`);
     this.consumer = kafka.consumer({
       groupId: options.groupId,
-      partitionAssigners: options.partitionAssigners,
+      partitionAssigners: options.coPartitioned ? [stickyCoPartitionedAssigner(() => this.owned)] : undefined,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 100,
@@ -111,6 +103,7 @@ export class EventConsumer {
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
+      this.owned = ownedPartitions(payload.memberAssignment);
       this.logger.log(`joined as ${payload.memberId}, assigned ${JSON.stringify(payload.memberAssignment)}`);
       if (options.holdCommits) this.forgetRevoked(options.holdCommits, payload.memberAssignment);
       if (options.changelog) this.onAssigned(options.changelog, payload.memberAssignment);
@@ -145,6 +138,11 @@ export class EventConsumer {
   /** Joined the group and completed a first fetch, so no record produced from now on is missed. */
   get ready(): boolean {
     return this.joined && this.fetched;
+  }
+
+  /** Whether this changelog partition is being read back: its state is not complete yet. */
+  isRestoring(partition: number): boolean {
+    return this.restore.isRestoring(partition);
   }
 
   async start(): Promise<void> {
@@ -239,7 +237,7 @@ export class EventConsumer {
     const events: AnyConsumedEvent[] = [];
     for (const message of batch.messages) {
       try {
-        events.push(this.decode(topic, batch.partition, message));
+        events.push(decodeRecord(topic, batch.partition, message, topic === this.options.changelog?.topic));
       } catch (error) {
         if (!(error instanceof EnvelopeError)) throw error;
         await this.deadLetter(batch.topic, topic, batch.partition, message, error);
@@ -293,20 +291,6 @@ export class EventConsumer {
     const heldTopic = this.names.of(hold.topic);
     const owned = assignment[heldTopic] ?? [];
     hold.offsets.drop(hold.offsets.partitions().filter((p) => !owned.includes(p)));
-  }
-
-  private decode(topic: LogicalTopic, partition: number, message: KafkaMessage): AnyConsumedEvent {
-    const event = decodeEvent(topic, message.value);
-    const meta = 'meta' in event ? event.meta : undefined;
-    return {
-      topic,
-      partition,
-      offset: message.offset,
-      key: message.key?.toString() ?? meta?.conversationId ?? '',
-      traceId: headerString(message.headers, Header.traceId) ?? meta?.traceId ?? '',
-      deadlineAtMs: readDeadline(message.headers) ?? meta?.deadlineAtMs ?? 0,
-      event,
-    } as AnyConsumedEvent;
   }
 
   private async deadLetter(

@@ -116,4 +116,27 @@ describe('EventProducer', () => {
       jest.useRealTimers();
     }
   });
+
+  it('sends tombstones (the key, a null value) to the changelog in order with the events around them', async () => {
+    const { kafka, requests } = fakeKafka();
+    const producer = new EventProducer(kafka, new TopicNames('p.'));
+    const first = producer.send([message('m1')]);
+    const state = producer.send([{ ...message('m2'), topic: Topic.conversations }], { untilAcked: true });
+    const tombstones = producer.sendTombstones(Topic.conversations, ['c7', 'c8'], { untilAcked: true });
+    const none = producer.sendTombstones(Topic.conversations, []);
+    await expect(none).resolves.toBeUndefined();
+    requests[0].done();
+    await first;
+    await settle();
+    expect(requests).toHaveLength(2);
+    const [changelog] = requests[1].batch.topicMessages!;
+    expect(changelog.topic).toBe('p.chat.conversations');
+    expect(changelog.messages.map((m) => [m.key, m.value === null ? null : 'state'])).toEqual([
+      ['c1', 'state'],
+      ['c7', null],
+      ['c8', null],
+    ]);
+    requests[1].done();
+    await expect(Promise.all([state, tombstones])).resolves.toBeDefined();
+  });
 });

@@ -1,6 +1,6 @@
 import type { DescMessage, MessageInitShape } from '@bufbuild/protobuf';
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
-import { encodeEvent, eventHeaders, type LogicalTopic, type TopicNames } from '@app/contracts';
+import { encodeEvent, eventHeaders, type ChangelogTopic, type LogicalTopic, type TopicNames } from '@app/contracts';
 
 export interface OutgoingEvent<D extends DescMessage> {
   topic: LogicalTopic;
@@ -15,7 +15,8 @@ export interface OutgoingEvent<D extends DescMessage> {
 interface EncodedRecord {
   topic: string;
   key: string;
-  value: Buffer;
+  /** null: a tombstone. */
+  value: Buffer | null;
   headers: Record<string, string>;
 }
 
@@ -118,6 +119,22 @@ export class EventProducer {
     } catch (error) {
       return Promise.reject(error as Error);
     }
+    return this.enqueue(records, options);
+  }
+
+  /**
+   * Sends a tombstone (the key, a null value) per key to a compacted topic, in order with every other
+   * send: compaction then removes those keys, and whoever reads the topic forgets them.
+   */
+  sendTombstones(topic: ChangelogTopic, keys: string[], options: SendOptions = {}): Promise<void> {
+    if (keys.length === 0) return Promise.resolve();
+    return this.enqueue(
+      keys.map((key) => ({ topic: this.names.of(topic), key, value: null, headers: {} })),
+      options,
+    );
+  }
+
+  private enqueue(records: EncodedRecord[], options: SendOptions): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ records, untilAcked: options.untilAcked ?? false, resolve, reject });
       if (!this.flushing) void this.flush();

@@ -1,6 +1,7 @@
 export * from './kafka.module';
 export * from './kafka-client.factory';
 export * from './event-producer';
+export * from './consumed-record';
 export * from './event-consumer';
 export * from './co-partitioned-assigner';
 export * from './topic-provisioner';

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { DescMessage } from '@bufbuild/protobuf';
 import { ResultStatus, Topic } from '@app/contracts';
-import { CoPartitionedAssigner } from './co-partitioned-assigner';
-import type { AnyConsumedEvent, ChangelogOptions, ConsumedEvent, EventConsumer } from './event-consumer';
+import type { AnyConsumedEvent, ConsumedEvent } from './consumed-record';
+import type { ChangelogOptions, EventConsumer } from './event-consumer';
 import type { OutgoingEvent } from './event-producer';
 import { splitByDeadline } from './deadline-batches';
 import { ModelBatcher, type ItemResult } from './model-batcher';
@@ -40,7 +40,8 @@ export interface MessageBatchWorkerOptions<Out> {
   run: (messages: MessageEvent[]) => Promise<(Out | ItemFailure | undefined)[]>;
   /**
    * State this worker follows, co-partitioned with chat.messages (e.g. each conversation's last
-   * turns): its records go to `apply`, and a partition's messages wait until its state is restored.
+   * turns): its records, tombstones included, go to `apply`, and a partition's messages wait until
+   * its state is restored.
    */
   changelog?: Omit<ChangelogOptions, 'mode'> & { apply: (records: AnyConsumedEvent[]) => void };
   /** The events to publish for a message, whatever became of it (one per task it serves): every message gets them. */
@@ -124,7 +125,7 @@ export function startMessageBatchWorker<Out>(kafka: KafkaRuntime, options: Messa
     maxWaitTimeInMs: options.batchMaxDelayMs,
     partitionsConsumedConcurrently: options.concurrency,
     ...(changelog && {
-      partitionAssigners: [CoPartitionedAssigner],
+      coPartitioned: true,
       changelog: { topic: changelog.topic, mode: 'follower' as const, onRevoked: changelog.onRevoked },
     }),
     // A batch holds one topic-partition's records: state records, or messages.
