@@ -93,6 +93,9 @@ describe('the topic spotter (data/topics.json)', () => {
   it.each([
     ['ok fine. how was your day', 'bot_day'],
     ["lol ok. what's up with you", 'bot_day'],
+    ['anyway what are you up to', 'bot_day'],
+    ['what r u doing rn?', 'bot_day'],
+    ['wyd', 'bot_day'],
     ['what can you even do', 'bot_abilities'],
     ['why cant you do that', 'bot_abilities'],
     ['Then who decided you ought to be so cheeky?', 'bot_maker'],
