@@ -153,6 +153,53 @@ describe('RowBatcher', () => {
     expect(added.done).toBe(true);
   });
 
+  it('after isolateAfter failed attempts with the store up, writes row by row and dead-letters only the row it refuses', async () => {
+    const written: Row[] = [];
+    const rejected: [string, Row, string][] = [];
+    const b = batcher({
+      maxRows: 3,
+      retryInitialMs: 100,
+      isolateAfter: 2,
+      healthy: async () => true,
+      rejectRow: async (table, row, error) => void rejected.push([table, row, error.message]),
+      write: async (_table, batch) => {
+        if (batch.some((row) => row.n === 'bad')) throw new Error('Cannot parse input: expected UInt32');
+        written.push(...batch);
+      },
+    });
+    const added = track(b.add(rows({ t: [{ n: 1 }, { n: 'bad' }, { n: 3 }] })));
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(added.done).toBe(true);
+    expect(written).toEqual([{ n: 1 }, { n: 3 }]);
+    expect(rejected).toEqual([['t', { n: 'bad' }, 'Cannot parse input: expected UInt32']]);
+  });
+
+  it('isolates nothing while the store is down: the batch is retried whole until it lands', async () => {
+    let down = true;
+    const rejectRow = jest.fn();
+    const writtenRows: Row[] = [];
+    const b = batcher({
+      maxRows: 2,
+      retryInitialMs: 100,
+      retryMaxMs: 100,
+      isolateAfter: 1,
+      healthy: async () => !down,
+      rejectRow,
+      write: async (_table, batch) => {
+        if (down) throw new Error('connection refused');
+        writtenRows.push(...batch);
+      },
+    });
+    const added = track(b.add(rows({ t: [{ n: 1 }, { n: 2 }] })));
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(added.done).toBe(false);
+    down = false;
+    await jest.advanceTimersByTimeAsync(200);
+    expect(added.done).toBe(true);
+    expect(rejectRow).not.toHaveBeenCalled();
+    expect(writtenRows).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
   it('uses 200 ms as the default first backoff', async () => {
     const attempts: number[] = [];
     let fail = true;

@@ -6,10 +6,19 @@ export interface RowBatcherOptions {
   /** ...or once the oldest has waited this long. */
   maxDelayMs: number;
   write: (table: string, rows: Record<string, unknown>[]) => Promise<void>;
-  /** Backoff between failed writes; a batch is retried until it lands, so nothing is dropped. */
+  /** Backoff between failed writes; a batch is retried until it lands (or its refused rows are dead-lettered, below): nothing is dropped. */
   retryInitialMs?: number;
   retryMaxMs?: number;
   onWriteError?: (error: Error, attempt: number) => void;
+  /**
+   * A batch still failing after `isolateAfter` attempts (default 5) while `healthy` says the store
+   * is up holds rows the store refuses for good: its rows are then written one at a time and each
+   * refused row goes to `rejectRow` (the dead-letter topic), so one bad row cannot stop all
+   * analytics. While the store is down, nothing is isolated: the batch is retried as before.
+   */
+  isolateAfter?: number;
+  healthy?: () => Promise<boolean>;
+  rejectRow?: (table: string, row: Record<string, unknown>, error: Error) => Promise<void>;
   onFlushed?: (rows: number, ms: number) => void;
 }
 
@@ -82,9 +91,38 @@ export class RowBatcher {
       } catch (error) {
         safely(() => this.options.onWriteError?.(error as Error, attempt));
         if (this.stopped) return;
+        if (attempt >= (this.options.isolateAfter ?? 5) && (await this.isolate(batch))) {
+          safely(() => this.options.onFlushed?.(batch.rows, Date.now() - started));
+          return batch.settle();
+        }
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, this.options.retryMaxMs ?? 10_000);
       }
+    }
+  }
+
+  /**
+   * Writes the batch's rows one at a time, giving each refused row to `rejectRow`; false (retry the
+   * batch) when isolation is not configured, the store is not healthy, or a row could not be given up.
+   */
+  private async isolate(batch: Batch): Promise<boolean> {
+    const { healthy, rejectRow, write } = this.options;
+    if (!healthy || !rejectRow || !(await healthy().catch(() => false))) return false;
+    try {
+      for (const [table, rows] of batch.tables) {
+        while (rows.length > 0) {
+          await write(table, [rows[0]]).catch(async (error: Error) => {
+            // The store went down meanwhile: retry the rest as a batch, dead-letter nothing.
+            if (!(await healthy().catch(() => false))) throw error;
+            await rejectRow(table, rows[0], error);
+          });
+          rows.shift(); // written or dead-lettered: not again on a retry
+        }
+        batch.tables.delete(table);
+      }
+      return true;
+    } catch {
+      return false;
     }
   }
 }

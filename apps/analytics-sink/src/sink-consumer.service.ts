@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
+import { DeadLetterSchema, Header, Topic, encodeEvent } from '@app/contracts';
 import { KafkaRuntime, type AnyConsumedEvent, type EventConsumer } from '@app/kafka';
 import { METRICS_REGISTRY } from '@app/metrics';
 import type { AnalyticsSinkConfig } from './analytics-sink.config';
@@ -50,6 +51,12 @@ export class SinkConsumerService implements OnApplicationBootstrap, BeforeApplic
       labelNames: ['table'],
       registers: [registry],
     });
+    const rejected = new Counter({
+      name: 'sink_rows_rejected_total',
+      help: 'Rows ClickHouse refused for good (the store was up), sent to the dead-letter topic',
+      labelNames: ['table'],
+      registers: [registry],
+    });
     this.batcher = new RowBatcher({
       maxRows: config.SINK_BATCH_ROWS,
       maxDelayMs: config.SINK_FLUSH_MS,
@@ -65,6 +72,22 @@ export class SinkConsumerService implements OnApplicationBootstrap, BeforeApplic
       onWriteError: (error, attempt) => {
         failures.inc();
         this.logger.warn(`write failed (attempt ${attempt}), retrying: ${error.message}`);
+      },
+      healthy: async () => {
+        await (await store.client.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json();
+        return true;
+      },
+      rejectRow: async (table, row, error) => {
+        rejected.inc({ table });
+        this.logger.error(`ClickHouse refused a row of ${table}, dead-lettered: ${error.message}`);
+        const letter = encodeEvent(DeadLetterSchema, {
+          sourceTopic: `clickhouse:${table}`,
+          consumerGroup: 'analytics-sink',
+          reason: `row_rejected: ${error.message}`,
+          value: Buffer.from(JSON.stringify(row)),
+          failedAtMs: Date.now(),
+        });
+        await kafka.producer.sendRaw(Topic.dlq, null, letter, { [Header.type]: DeadLetterSchema.typeName, 'x-dlq-reason': 'row_rejected' });
       },
       onFlushed: (rows, ms) => {
         batchRows.observe(rows);

@@ -13,6 +13,7 @@ import {
 } from '@app/contracts';
 import { ownedPartitions, stickyCoPartitionedAssigner } from './co-partitioned-assigner';
 import { ChangelogRestore } from './changelog-restore';
+import { RetryBudget } from './retry-budget';
 import { decodeRecord, type AnyConsumedEvent } from './consumed-record';
 import type { EventProducer } from './event-producer';
 import type { HeldOffsets } from './held-offsets';
@@ -62,11 +63,18 @@ export interface EventConsumerOptions {
    * resolves (at-least-once); long work should call heartbeat() so the group keeps the member.
    */
   handle: (events: AnyConsumedEvent[], heartbeat: () => Promise<void>) => Promise<void>;
+  /**
+   * How many times a batch whose handler throws is delivered again before its records are handled
+   * one at a time and those that still throw go to the dead-letter topic (`handler_failed`). Default 5.
+   */
+  handleAttempts?: number;
 }
 
 /**
  * A consumer group member that decodes protobuf envelopes, sends undecodable records to the
- * dead-letter topic with a reason (and moves on), and reports readiness once it has joined and fetched.
+ * dead-letter topic with a reason (and moves on), does the same with a record its handler still
+ * fails on after `handleAttempts` deliveries (its neighbours are handled), and reports readiness
+ * once it has joined and fetched.
  */
 export class EventConsumer {
   private readonly consumer: Consumer;
@@ -78,6 +86,7 @@ export class EventConsumer {
   private readonly consumed?: Counter;
   private readonly deadLettered?: Counter;
   private readonly restore = new ChangelogRestore();
+  private readonly retries: RetryBudget;
   private readonly admin?: Admin;
   private readonly restored?: Counter;
   private readonly lag?: Gauge;
@@ -93,6 +102,7 @@ export class EventConsumer {
     registry?: Registry,
   ) {
     this.logger = new Logger(`consumer:${options.groupId}`);
+    this.retries = new RetryBudget(options.handleAttempts ?? 5);
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       partitionAssigners: options.coPartitioned ? [stickyCoPartitionedAssigner(() => this.owned)] : undefined,
@@ -240,11 +250,20 @@ export class EventConsumer {
         events.push(decodeRecord(topic, batch.partition, message, topic === this.options.changelog?.topic));
       } catch (error) {
         if (!(error instanceof EnvelopeError)) throw error;
-        await this.deadLetter(batch.topic, topic, batch.partition, message, error);
+        await this.deadLetter(batch.topic, topic, batch.partition, message, error.code, error.message);
       }
     }
     if (!isRunning() || isStale()) return;
-    if (events.length > 0) await this.options.handle(events, heartbeat);
+    if (events.length > 0) {
+      const byOffset = new Map(batch.messages.map((message) => [message.offset, message]));
+      await this.retries.run(
+        `${batch.topic}\0${batch.partition}\0${batch.firstOffset()}`,
+        events,
+        (some) => this.options.handle(some, heartbeat),
+        (event, error) =>
+          this.deadLetter(batch.topic, topic, batch.partition, byOffset.get(event.offset)!, 'handler_failed', error.message),
+      );
+    }
     this.consumed?.inc({ group: this.options.groupId, topic }, batch.messages.length);
     this.lag?.set({ group: this.options.groupId, topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
     const changelog = this.options.changelog;
@@ -298,23 +317,24 @@ export class EventConsumer {
     topic: LogicalTopic,
     partition: number,
     message: KafkaMessage,
-    error: EnvelopeError,
+    code: string,
+    detail: string,
   ): Promise<void> {
-    this.logger.warn(`dead-lettering ${deployedTopic}[${partition}]@${message.offset}: ${error.message}`);
-    this.deadLettered?.inc({ group: this.options.groupId, topic, reason: error.code });
+    this.logger.warn(`dead-lettering ${deployedTopic}[${partition}]@${message.offset}: ${code}: ${detail}`);
+    this.deadLettered?.inc({ group: this.options.groupId, topic, reason: code });
     const value = encodeEvent(DeadLetterSchema, {
       sourceTopic: deployedTopic,
       partition,
       offset: message.offset,
       consumerGroup: this.options.groupId,
-      reason: `${error.code}: ${error.message}`,
+      reason: `${code}: ${detail}`,
       key: message.key ?? Buffer.alloc(0),
       value: message.value ?? Buffer.alloc(0),
       failedAtMs: Date.now(),
     });
     await this.producer.sendRaw(Topic.dlq, message.key, value, {
       [Header.type]: DeadLetterSchema.typeName,
-      'x-dlq-reason': error.code,
+      'x-dlq-reason': code,
     });
   }
 }
