@@ -175,4 +175,10 @@ describe('gateway input errors', () => {
     await expect(sendMessage(client, { conversationId: 'c1', userId: 'u1', text: '' })).rejects.toMatchObject({ code: 3 });
     client.close();
   });
+
+  it('refuses a gRPC request over the HTTP body limit with RESOURCE_EXHAUSTED, before decoding it', async () => {
+    const client = chatClient(stack.grpcAddress);
+    await expect(sendMessage(client, { conversationId: 'c1', userId: 'u1', text: 'a'.repeat(20_000) })).rejects.toMatchObject({ code: 8 });
+    client.close();
+  });
 });

@@ -21,6 +21,8 @@ export const gatewayConfigSchema = kafkaSchema
     MAX_BODY_BYTES: z.coerce.number().int().min(256).max(10_000_000).default(16_384),
     /** Requests waiting for a reply above which new ones are refused with 503 + Retry-After. */
     MAX_PENDING_REPLIES: z.coerce.number().int().min(1).default(10_000),
+    /** The share of MAX_PENDING_REPLIES one API key may hold, so one client cannot starve the others (not with sign-in off). */
+    MAX_PENDING_KEY_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
     /** How long, and for how many messages, a clientMessageId's result is kept for retries. */
     IDEMPOTENCY_TTL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
     IDEMPOTENCY_MAX_ENTRIES: z.coerce.number().int().min(0).max(10_000_000).default(100_000),

@@ -25,7 +25,7 @@ export async function createGateway(): Promise<NestExpressApplication> {
   app.use(bodyParserErrorHandler);
   app.useGlobalFilters(new ApiErrorFilter());
   app.enableShutdownHooks();
-  app.connectMicroservice(grpcServerOptions(config.HOST, config.GRPC_PORT));
+  app.connectMicroservice(grpcServerOptions(config.HOST, config.GRPC_PORT, config.MAX_BODY_BYTES));
   return app;
 }
 

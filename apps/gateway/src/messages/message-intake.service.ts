@@ -40,6 +40,8 @@ export class MessageIntakeService implements BeforeApplicationShutdown {
   /** Recent results by message id, for clients that retry with the same clientMessageId. */
   private readonly recent = new Map<string, { result: Promise<MessageResult>; expiresAtMs: number }>();
   private draining = false;
+  /** Messages waiting for a reply, by the API key that sent them. */
+  private readonly pendingByKey = new Map<string, number>();
   private readonly accepted: Counter;
   private readonly replyLatency: Histogram;
 
@@ -71,7 +73,7 @@ export class MessageIntakeService implements BeforeApplicationShutdown {
    * twice. Another key holder, or another conversation, with the same ids is another message.
    */
   handle(input: MessageInput, channel: Channel, keyName = ''): Promise<MessageResult> {
-    if (!input.clientMessageId) return this.accept(randomUUID(), input, channel);
+    if (!input.clientMessageId) return this.accept(randomUUID(), input, channel, keyName);
     const messageId = idempotentMessageId({
       keyName,
       userId: input.userId,
@@ -81,7 +83,7 @@ export class MessageIntakeService implements BeforeApplicationShutdown {
     const now = Date.now();
     const known = this.recent.get(messageId);
     if (known && known.expiresAtMs > now) return known.result;
-    const result = this.accept(messageId, input, channel);
+    const result = this.accept(messageId, input, channel, keyName);
     this.remember(messageId, result, now);
     return result;
   }
@@ -97,8 +99,21 @@ export class MessageIntakeService implements BeforeApplicationShutdown {
     }
   }
 
-  private async accept(messageId: string, input: MessageInput, channel: Channel): Promise<MessageResult> {
+  private async accept(messageId: string, input: MessageInput, channel: Channel, keyName: string): Promise<MessageResult> {
     if (this.draining || this.pending.size >= this.config.MAX_PENDING_REPLIES) throw new OverloadedError(1);
+    const ofKey = this.pendingByKey.get(keyName) ?? 0;
+    if (keyName && ofKey >= Math.ceil(this.config.MAX_PENDING_REPLIES * this.config.MAX_PENDING_KEY_SHARE)) throw new OverloadedError(1);
+    this.pendingByKey.set(keyName, ofKey + 1);
+    try {
+      return await this.sendAndWait(messageId, input, channel);
+    } finally {
+      const left = (this.pendingByKey.get(keyName) ?? 1) - 1;
+      if (left > 0) this.pendingByKey.set(keyName, left);
+      else this.pendingByKey.delete(keyName);
+    }
+  }
+
+  private async sendAndWait(messageId: string, input: MessageInput, channel: Channel): Promise<MessageResult> {
     const acceptedAtMs = Date.now();
     const deadlineAtMs = acceptedAtMs + (input.deadlineMs ?? this.config.DEFAULT_DEADLINE_MS);
     const traceId = randomUUID().replaceAll('-', '');
