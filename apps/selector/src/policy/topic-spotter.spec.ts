@@ -73,6 +73,10 @@ describe('the topic spotter (data/topics.json)', () => {
     ['i want some cake', { topic: 'food' }],
     ['my mom cried on the phone lol', { topic: 'tears', relation: 'mom' }],
     ['i cried at my desk today', { topic: 'tears' }],
+    ["i'm happy for her but i'm gonna miss her so much", { topic: 'farewell' }],
+    ['my best friend is moving to australia next month', { topic: 'farewell', relation: 'best friend' }],
+    ["we're moving to a bigger place", {}],
+    ['i miss her so much, the funeral was yesterday', { topic: 'grief' }],
   ])('%j → %j', (text, spotted) => {
     expect(spotter.spot(text)).toEqual(spotted);
   });
