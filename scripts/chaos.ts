@@ -1,226 +1,174 @@
 /**
- * `npm run chaos [-- --rate 4 --settle 6]`: the whole pipeline under a steady load while, in turn,
- * every NLU worker, every generator, the selector, the sink and the gateway are killed with
- * SIGKILL and started again, the broker is restarted, and the ClickHouse owner (the sink) is
- * stopped and started. Clients retry like real ones (same clientMessageId, backoff) until they get
- * an answer. Then it counts: every message a client sent has exactly one reply or an explicit
- * failure, and exactly one row in `messages` and in `outcomes`. Writes docs/bench/chaos.json and
- * prints the table for docs/reliability.md; exits 1 when anything was lost or doubled.
+ * `npm run chaos [-- --rate 4 --settle 6 --selectors 3 --workers 2 --broker-outage 70 --inject double|drop]`:
+ * the whole pipeline, with replicas (3 selectors, 2 NLU workers, 2 of each generator), under a
+ * steady load of clients that retry like real ones, while in turn: the selectors are scaled up,
+ * down and back (rebalances), one replica of every app is killed with SIGKILL (a selector with
+ * merges open), the broker is down for longer than a producer retries, and the ClickHouse owner
+ * (the sink) is down. Each conversation opens with the user's name and, after the faults, asks for it.
+ *
+ * Then it counts, from three sides: the clients (a reply within their budget; a 5xx after it is a
+ * loss), the topics read raw (every reply record per message: a second decision or a record sent
+ * twice is a double; every conversation's state against its answered messages) and ClickHouse as
+ * stored, without FINAL (a row per message in every table, none stored twice differently, rollups
+ * that count what the raw rows hold). Prints the tables for docs/reliability.md, writes
+ * docs/bench/chaos.json (chaos-inject-<mode>.json with --inject) and exits 1 on any loss, double,
+ * missing or differing row, rollup mismatch, state regression or forgotten name.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePorts } from '@app/local-kafka';
 import { projectRoot } from '@app/models';
-import { DEFAULT_NLU_LAYOUT, NLU_LAYOUTS, type LocalStack } from './local-stack';
+import type { PhysicalCounts } from '../apps/analytics-sink/src/physical-counts';
 import { startWholeStack } from './bench/whole-stack';
-
-interface Sent {
-  clientMessageId: string;
-  userId: string;
-  attempts: number;
-  /** Distinct message ids and reply texts the client got back (both must stay at one). */
-  messageIds: Set<string>;
-  replies: Set<string>;
-  reasons: string[];
-  /** The final explicit refusal (a 4xx, or a 5xx after the retry budget), if there was no reply. */
-  failure?: string;
-  done: boolean;
-}
-
-interface Phase {
-  name: string;
-  startedAtMs: number;
-  downMs: number;
-}
+import { auditClickHouse, type ClickHouseAudit } from './chaos/clickhouse-audit';
+import { Load, newSent } from './chaos/clients';
+import { MAX_CONVERSATIONS, NAMES, lineOf, nameQuestion } from './chaos/conversations';
+import { runFaults, type Phase } from './chaos/faults';
+import { auditReplies } from './chaos/reply-audit';
+import { figures, tables } from './chaos/report';
+import { auditNames, auditState } from './chaos/state-audit';
+import { readTopics } from './chaos/topic-reader';
+import { DEFAULT_NLU_LAYOUT, NLU_LAYOUTS, type LocalStack } from './local-stack';
 
 const log = (line: string) => console.log(`[chaos] ${line}`);
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function main(): Promise<void> {
+const PREFIX = 'chaos.';
+
+async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       rate: { type: 'string', default: '4' },
       settle: { type: 'string', default: '6' },
-      generators: { type: 'string', default: 'retrieval,llm' },
+      // Retrieval only by default: an LLM reply takes ~1 s of both cores, and two LLM replicas
+      // (each its own copy of the model) would only take CPU from the NLU workers and the selectors.
+      generators: { type: 'string', default: 'retrieval' },
+      selectors: { type: 'string', default: '3' },
+      workers: { type: 'string', default: '2' },
+      'generator-replicas': { type: 'string', default: '2' },
+      conversations: { type: 'string', default: '40' },
+      'broker-outage': { type: 'string', default: '70' },
+      'sink-outage': { type: 'string', default: '30' },
+      // Longer than the broker's outage: a message sent as the broker goes down can still be answered.
+      'client-budget': { type: 'string', default: '150' },
+      inject: { type: 'string', default: 'off' },
+      'inject-every': { type: 'string', default: '20' },
     },
   });
   const rate = Number(values.rate);
-  const settleMs = Number(values.settle) * 1000;
+  const selectors = Number(values.selectors);
+  const conversations = Math.min(MAX_CONVERSATIONS, Number(values.conversations));
+  const inject = values.inject!;
+  if (!['off', 'double', 'drop'].includes(inject)) throw new Error(`--inject is off, double or drop (not ${inject})`);
   const root = projectRoot();
+  // A fixed broker port, so the broker comes back where the apps expect it after its outage.
   const [kafkaPort] = await freePorts(1);
   const generators = values.generators!.split(',').filter(Boolean);
-  // A fixed broker port, so the broker comes back where the apps expect it after its restart.
   const nluWorkers = NLU_LAYOUTS[DEFAULT_NLU_LAYOUT];
+  const startedAtMs = Date.now();
   const stack = await startWholeStack('chaos', {
     root,
     generators,
     nluWorkers,
     kafkaPort,
+    replicas: { selector: selectors, 'nlu-worker': Number(values.workers), 'generator-worker': Number(values['generator-replicas']) },
+    // Two NLU workers and two generators loading their models at once on two cores take a while.
+    readyTimeoutMs: 240_000,
     env: { LLM_THREADS: '1', SINK_FLUSH_MS: '200' },
+    appEnv: inject === 'off' ? {} : { selector: { FAULT_REPLY: inject, FAULT_REPLY_EVERY: values['inject-every']! } },
     log,
   });
-  const sent: Sent[] = [];
-  let loading = true;
-  const clients = new Set<Promise<void>>();
-  const load = (async () => {
-    let i = 0;
-    while (loading) {
-      const started = Date.now();
-      const client = send(stack, sent, i++).finally(() => clients.delete(client));
-      clients.add(client);
-      await pause(Math.max(0, 1000 / rate - (Date.now() - started)));
-    }
-  })();
-
-  const phases: Phase[] = [];
-  const phase = async (name: string, action: () => Promise<void>) => {
-    await pause(settleMs);
-    const startedAtMs = Date.now();
-    log(`${name} ...`);
-    await action();
-    phases.push({ name, startedAtMs, downMs: Date.now() - startedAtMs });
-    log(`${name}: back after ${((Date.now() - startedAtMs) / 1000).toFixed(1)} s (${sent.length} messages sent so far)`);
-  };
   try {
-    await pause(settleMs);
-    for (const app of stack.apps.filter((a) => a.spec.app === 'nlu-worker' || a.spec.app === 'generator-worker').map((a) => a.spec.id))
-      await phase(`kill -9 ${app}`, () => stack.restart(app, { kill: true }));
-    for (const app of ['selector', 'analytics-sink', 'gateway']) await phase(`kill -9 ${app}`, () => stack.restart(app, { kill: true }));
-    await phase('restart the broker', async () => {
-      await stack.broker!.stop();
-      await stack.broker!.start();
+    const load = new Load({
+      gatewayUrl: stack.gatewayUrl,
+      rate,
+      budgetMs: Number(values['client-budget']) * 1000,
+      line: (i) => lineOf(i, conversations),
     });
-    await phase('stop and start the ClickHouse owner (sink)', () => stack.restart('analytics-sink'));
-    await pause(settleMs);
-  } finally {
-    loading = false;
-    await load;
-    log(`load stopped; waiting for ${clients.size} clients still retrying ...`);
-    await Promise.allSettled([...clients]);
-  }
-  const report = await count(stack, sent, phases);
-  await stack.stop();
-  const dir = join(root, 'docs', 'bench');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'chaos.json'), `${JSON.stringify({ date: new Date().toISOString(), rate, ...report }, null, 2)}\n`);
-  console.log(`\n${report.table}\n\nwrote docs/bench/chaos.json`);
-  if (report.lost + report.doubledReplies + report.rowsMissing + report.rowsDoubled > 0) process.exit(1);
-}
-
-/** One client: sends, and retries with the same clientMessageId on anything but an answer or a 4xx. */
-async function send(stack: LocalStack, sent: Sent[], i: number): Promise<void> {
-  const record: Sent = {
-    clientMessageId: `chaos-${i}-${randomUUID()}`,
-    userId: `user-${i % 50}`,
-    attempts: 0,
-    messageIds: new Set(),
-    replies: new Set(),
-    reasons: [],
-    done: false,
-  };
-  sent.push(record);
-  const body = JSON.stringify({
-    conversationId: `conv-${i % 40}`,
-    userId: record.userId,
-    text: TEXTS[i % TEXTS.length],
-    clientMessageId: record.clientMessageId,
-  });
-  const giveUpAt = Date.now() + 90_000;
-  while (Date.now() < giveUpAt) {
-    record.attempts++;
+    load.start();
+    let phases: Phase[];
     try {
-      const res = await fetch(`${stack.gatewayUrl}/v1/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        signal: AbortSignal.timeout(15_000),
-      });
-      const json = (await res.json()) as { messageId?: string; reply?: { text: string; reason: string }; error?: { code: string } };
-      if (res.status === 200 && json.reply) {
-        record.messageIds.add(json.messageId!);
-        record.replies.add(json.reply.text);
-        record.reasons.push(json.reply.reason);
-        record.done = true;
-        return;
-      }
-      if (res.status >= 400 && res.status < 500 && res.status !== 429) {
-        record.failure = `${res.status} ${json.error?.code}`;
-        record.done = true;
-        return;
-      }
-      record.failure = `${res.status} ${json.error?.code ?? ''}`.trim();
-    } catch (error) {
-      record.failure = (error as Error).name === 'TimeoutError' ? 'timeout' : 'connection';
+      phases = await runFaults(
+        stack,
+        {
+          settleMs: Number(values.settle) * 1000,
+          brokerOutageMs: Number(values['broker-outage']) * 1000,
+          sinkOutageMs: Number(values['sink-outage']) * 1000,
+          selectors,
+          waiting: () => load.waiting(),
+          log,
+        },
+        () => `${load.sent.length} messages sent so far`,
+      );
+    } finally {
+      await load.stop((n) => log(`load stopped; waiting for ${n} clients still retrying ...`));
     }
-    await pause(Math.min(5_000, 250 * 2 ** Math.min(record.attempts, 5)));
+    const opened = new Set(load.sent.map((s) => s.conversationId));
+    const asked = [...Array(conversations).keys()].map((k) => nameQuestion(k)).filter((line) => opened.has(line.conversationId));
+    log(`asking ${asked.length} conversations for the name they opened with ...`);
+    const finals = asked.map((line) => newSent(line, true));
+    await Promise.all(finals.map((sent) => load.add(sent)));
+
+    log('reading chat.messages, chat.replies and chat.conversations from the start ...');
+    const topics = await readTopics(stack.kafkaBrokers, PREFIX);
+    const replies = auditReplies(topics.messages, topics.replies);
+    const nameOf = (conversationId: string) => NAMES[Number(conversationId.slice('conv-'.length))];
+    const stateRegressions = auditState(
+      [...opened].map((conversationId) => ({ conversationId, name: nameOf(conversationId) })),
+      topics.conversations,
+      topics.messages,
+      topics.replies,
+    );
+    const names = auditNames(finals, nameOf);
+    const accepted = [...new Set(topics.messages.map((m) => m.messageId))];
+    const minutes = Math.ceil((Date.now() - startedAtMs) / 60_000) + 2;
+    const clickhouse = await auditStored(stack, minutes, (counts) =>
+      auditClickHouse(counts, accepted, { nlu_results: nluWorkers.flat(), candidates: generators }),
+    );
+    const result = figures({ sent: load.sent, messages: topics.messages, replies, clickhouse, stateRegressions, names, phases });
+    const table = tables(result);
+    const dir = join(root, 'docs', 'bench');
+    mkdirSync(dir, { recursive: true });
+    const file = inject === 'off' ? 'chaos.json' : `chaos-inject-${inject}.json`;
+    writeFileSync(join(dir, file), `${JSON.stringify({ date: new Date().toISOString(), settings: values, ...result, table }, null, 2)}\n`);
+    console.log(`\n${table}\n\nwrote docs/bench/${file}`);
+    for (const d of replies.doubles.slice(0, 10)) log(`double: ${d.messageId} ${d.kinds.join(', ')}`);
+    for (const r of stateRegressions.slice(0, 10))
+      log(`state: ${r.conversationId} ${r.problem} (turns ${r.turnCount}, answered ${r.answered})`);
+    for (const n of names.failures.slice(0, 10)) log(`name: ${n.conversationId} (${n.name}) got "${n.reply}"`);
+    if (result.failures === 0) return 0;
+    log(`FAILED: ${result.failures} problems (see the tables)`);
+    return 1;
+  } finally {
+    await stack.stop();
   }
-  // The retry budget is spent: the last answer (a 5xx, or nothing) is this message's explicit failure.
-  record.done = record.failure !== 'connection' && record.failure !== 'timeout';
 }
 
-async function count(stack: LocalStack, sent: Sent[], phases: Phase[]) {
-  const replied = sent.filter((s) => s.messageIds.size > 0);
-  const failed = sent.filter((s) => s.messageIds.size === 0 && s.done);
-  const lost = sent.filter((s) => !s.done);
-  const doubledReplies = sent.filter((s) => s.messageIds.size > 1 || s.replies.size > 1);
-  const retried = sent.filter((s) => s.attempts > 1);
-  log(`counting rows in ClickHouse for ${replied.length} replied messages ...`);
-  const rowsOf = async (messageId: string) => {
-    const res = await fetch(`${stack.sinkUrl}/v1/analytics/messages/${messageId}`);
-    const body = (await res.json()) as { messages: unknown[]; outcomes: unknown[] };
-    return { messages: body.messages.length, outcomes: body.outcomes.length };
-  };
-  // The sink may still be writing what it re-read after its restarts.
-  const deadline = Date.now() + 60_000;
-  let rows: { messages: number; outcomes: number }[] = [];
+/**
+ * ClickHouse as stored, once the sink has caught up (it re-reads what it had not committed after
+ * its restarts): asked again until nothing expected is missing, or a minute has passed.
+ */
+async function auditStored(
+  stack: LocalStack,
+  minutes: number,
+  audit: (counts: PhysicalCounts) => ClickHouseAudit,
+): Promise<ClickHouseAudit> {
+  log('counting rows in ClickHouse as stored (no FINAL) ...');
+  const giveUpAt = Date.now() + 60_000;
   for (;;) {
-    rows = [];
-    for (const s of replied) rows.push(await rowsOf([...s.messageIds][0]));
-    if (rows.every((r) => r.messages === 1 && r.outcomes === 1) || Date.now() > deadline) break;
+    const res = await fetch(`${stack.sinkUrl}/v1/analytics/physical?minutes=${minutes}`);
+    if (!res.ok) throw new Error(`GET /v1/analytics/physical: ${res.status} ${await res.text()}`);
+    const result = audit((await res.json()) as PhysicalCounts);
+    if (result.missing === 0 || Date.now() > giveUpAt) return result;
     await pause(2_000);
   }
-  const rowsMissing = rows.filter((r) => r.messages === 0 || r.outcomes === 0).length;
-  const rowsDoubled = rows.filter((r) => r.messages > 1 || r.outcomes > 1).length;
-  const gatewayFallbacks = replied.filter((s) => s.reasons.at(-1) === 'gateway.no_reply').length;
-  const table = [
-    '| sent | replied | of which retried | gateway fallbacks | explicit failures | lost | doubled replies | rows missing (messages/outcomes) | rows doubled |',
-    '|---|---|---|---|---|---|---|---|---|',
-    `| ${sent.length} | ${replied.length} | ${retried.filter((s) => s.messageIds.size > 0).length} | ${gatewayFallbacks} | ${failed.length} | ${lost.length} | ${doubledReplies.length} | ${rowsMissing} | ${rowsDoubled} |`,
-    '',
-    '| fault | time to ready again |',
-    '|---|---|',
-    ...phases.map((p) => `| ${p.name} | ${(p.downMs / 1000).toFixed(1)} s |`),
-  ].join('\n');
-  return {
-    sent: sent.length,
-    replied: replied.length,
-    retried: retried.length,
-    gatewayFallbacks,
-    explicitFailures: failed.length,
-    failures: failed.map((s) => s.failure),
-    lost: lost.length,
-    doubledReplies: doubledReplies.length,
-    rowsMissing,
-    rowsDoubled,
-    phases: phases.map((p) => ({ name: p.name, downSeconds: Math.round(p.downMs / 100) / 10 })),
-    table,
-  };
 }
 
-const TEXTS = [
-  'I had an awful day at work',
-  'hello there!',
-  'what will the weather be like tomorrow?',
-  'I love you',
-  'my sister got a puppy and it is so cute',
-  'tell me a joke',
-  'I went hiking last weekend',
-  'what time is it?',
-];
-
-main().catch((error) => {
-  console.error(`[chaos] ${error instanceof Error ? error.stack : String(error)}`);
-  process.exit(1);
-});
+main().then(
+  (status) => process.exit(status),
+  (error) => {
+    console.error(`[chaos] ${error instanceof Error ? error.stack : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -11,8 +11,10 @@ import { LocalKafkaBroker, freePorts } from '@app/local-kafka';
 export type AppName = 'analytics-sink' | 'selector' | 'nlu-worker' | 'generator-worker' | 'gateway';
 
 export interface AppSpec {
-  /** Process name in logs, e.g. nlu-sentiment. */
+  /** Process name in logs, e.g. nlu-sentiment, or selector#2 for one of several replicas. */
   id: string;
+  /** What its replicas share (their consumer group, their settings): the id without `#n`, e.g. selector. */
+  base: string;
   app: AppName;
   env: Record<string, string>;
   /**
@@ -42,6 +44,12 @@ export interface LocalStackOptions {
   appEnv?: Partial<Record<AppName, Record<string, string>>>;
   /** Which apps to run (default all). */
   apps?: AppName[];
+  /**
+   * Processes per app kind (default 1): replicas of one NLU layout entry or one generator share its
+   * consumer group, like the pods of one Deployment. Ids get `#1`, `#2`, … when there are several.
+   * The sink stays single: it owns the chdb directory.
+   */
+  replicas?: Partial<Record<AppName, number>>;
   /** Mirror app output to this process's stdout with a [name] prefix. */
   echo?: boolean;
   readyTimeoutMs?: number;
@@ -63,7 +71,16 @@ export interface LocalStack {
   gatewayUrl: string;
   grpcAddress: string;
   sinkUrl: string;
+  /** An app's URL: by its id, or by its base id (then its first replica's). */
   url(id: string): string;
+  /** The running replicas of an app, by its base id (e.g. selector), in replica order. */
+  replicas(base: string): RunningApp[];
+  /**
+   * Starts or stops replicas of an app (by its base id) until `count` run: new ones take the next
+   * numbers and are waited for until ready; the highest-numbered stop first, with SIGTERM (a
+   * graceful leave of the consumer group). Resolves with the ids started or stopped.
+   */
+  scale(base: string, count: number): Promise<string[]>;
   /**
    * Stops one app (SIGTERM, or SIGKILL with `kill`), runs `whileStopped` (e.g. resetting its
    * consumer group), and starts it again on the same port; resolves once it is ready.
@@ -126,8 +143,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log('stack', `Kafka ready at ${kafkaBrokers}`);
     }
     const wanted = options.apps ?? APP_NAMES;
+    if ((options.replicas?.['analytics-sink'] ?? 1) > 1)
+      throw new Error('the analytics sink cannot have replicas: it owns the chdb directory');
     const specs = planApps(options, wanted);
-    const needed = specs.length + (wanted.includes('gateway') ? 1 : 0);
+    const needed = specs.length + specs.filter((spec) => spec.app === 'gateway').length;
     const spare = await freePorts(needed);
     const pick = (configured: number) => (configured > 0 ? configured : (spare.pop() as number));
     const common = {
@@ -137,19 +156,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...options.env,
     };
+    const envFor = (spec: AppSpec, port: number, grpcPort: number): Record<string, string> => {
+      const env: Record<string, string> = { ...common, ...options.appEnv?.[spec.app], ...spec.env, PORT: String(port) };
+      if (spec.app === 'gateway') env.GRPC_PORT = String(grpcPort);
+      if (spec.app === 'analytics-sink') env.CLICKHOUSE_DATA_DIR ??= join(options.dataDir, 'chdb');
+      return env;
+    };
     let grpcPort = 0;
     for (const spec of specs) {
-      const port = pick(portFor(spec, options));
-      const env: Record<string, string> = { ...common, ...options.appEnv?.[spec.app], ...spec.env, PORT: String(port) };
-      if (spec.app === 'gateway') {
-        grpcPort = pick(options.ports.grpc);
-        env.GRPC_PORT = String(grpcPort);
-      }
-      if (spec.app === 'analytics-sink') env.CLICKHOUSE_DATA_DIR ??= join(options.dataDir, 'chdb');
-      running.push(launch(root, spec, port, env, options));
+      const port = pick(replicaNumber(spec.id) === 1 ? portFor(spec, options) : 0);
+      const grpc = spec.app === 'gateway' ? pick(replicaNumber(spec.id) === 1 ? options.ports.grpc : 0) : 0;
+      if (spec.app === 'gateway' && !grpcPort) grpcPort = grpc;
+      running.push(launch(root, spec, port, envFor(spec, port, grpc), options));
     }
-    await Promise.all(running.map((app) => waitReady(app, options.readyTimeoutMs ?? 90_000)));
-    const find = (id: string) => running.find((app) => app.spec.id === id);
+    const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
+    await Promise.all(running.map((app) => waitReady(app, readyTimeoutMs)));
+    const replicas = (base: string) =>
+      running.filter((app) => app.spec.base === base).sort((a, b) => replicaNumber(a.spec.id) - replicaNumber(b.spec.id));
+    const find = (id: string) => running.find((app) => app.spec.id === id) ?? replicas(id)[0];
     const restart = async (id: string, how: { kill?: boolean; whileStopped?: () => Promise<void> } = {}) => {
       const index = running.findIndex((app) => app.spec.id === id);
       if (index < 0) throw new Error(`no app ${id} in this stack`);
@@ -158,7 +182,34 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       old.log.end();
       await how.whileStopped?.();
       running[index] = launch(root, old.spec, old.port, old.env, options);
-      await waitReady(running[index], options.readyTimeoutMs ?? 90_000);
+      await waitReady(running[index], readyTimeoutMs);
+    };
+    const scale = async (base: string, count: number): Promise<string[]> => {
+      const current = replicas(base);
+      if (current.length === 0) throw new Error(`no app ${base} in this stack`);
+      if (count < 1) throw new Error(`${base}: at least one replica (asked for ${count})`);
+      if (current[0].spec.app === 'analytics-sink' && count > 1) throw new Error('the analytics sink cannot have replicas');
+      if (count < current.length) {
+        const leaving = current.slice(count);
+        await Promise.all(leaving.map((app) => stopProcess(app.process)));
+        for (const app of leaving) {
+          app.log.end();
+          running.splice(running.indexOf(app), 1);
+        }
+        return leaving.map((app) => app.spec.id);
+      }
+      const template = current[0];
+      let next = Math.max(...current.map((app) => replicaNumber(app.spec.id)));
+      const started: RunningApp[] = [];
+      for (let i = current.length; i < count; i++) {
+        const spec: AppSpec = { ...template.spec, id: `${base}#${++next}` };
+        const [port, grpc] = await freePorts(2);
+        const app = launch(root, spec, port, envFor(spec, port, grpc), options);
+        running.push(app);
+        started.push(app);
+      }
+      await Promise.all(started.map((app) => waitReady(app, readyTimeoutMs)));
+      return started.map((app) => app.spec.id);
     };
     const url = (id: string) => {
       const app = find(id);
@@ -173,6 +224,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       grpcAddress: `127.0.0.1:${grpcPort}`,
       sinkUrl: find('analytics-sink') ? url('analytics-sink') : '',
       url,
+      replicas,
+      scale,
       restart,
       stop,
     };
@@ -182,12 +235,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-function planApps(options: LocalStackOptions, wanted: AppName[]): AppSpec[] {
+/** One spec per process: each app kind's replicas, consumers before the gateway. */
+export function planApps(options: Pick<LocalStackOptions, 'nluWorkers' | 'generators' | 'replicas'>, wanted: AppName[]): AppSpec[] {
   const specs: AppSpec[] = [];
+  const add = (spec: Omit<AppSpec, 'base'>) => {
+    const count = options.replicas?.[spec.app] ?? 1;
+    for (let n = 1; n <= count; n++) specs.push({ ...spec, base: spec.id, id: count > 1 ? `${spec.id}#${n}` : spec.id });
+  };
   // Consumers before the gateway, so nothing is produced before someone listens.
-  if (wanted.includes('analytics-sink')) specs.push({ id: 'analytics-sink', app: 'analytics-sink', env: {} });
+  if (wanted.includes('analytics-sink')) add({ id: 'analytics-sink', app: 'analytics-sink', env: {} });
   if (wanted.includes('selector')) {
-    specs.push({
+    add({
       id: 'selector',
       app: 'selector',
       env: {
@@ -197,22 +255,27 @@ function planApps(options: LocalStackOptions, wanted: AppName[]): AppSpec[] {
     });
   }
   if (wanted.includes('nlu-worker')) {
-    for (const tasks of options.nluWorkers)
-      specs.push({ id: `nlu-${tasks.join('+')}`, app: 'nlu-worker', env: { NLU_TASKS: tasks.join(',') } });
+    for (const tasks of options.nluWorkers) add({ id: `nlu-${tasks.join('+')}`, app: 'nlu-worker', env: { NLU_TASKS: tasks.join(',') } });
   }
   if (wanted.includes('generator-worker')) {
     for (const generator of options.generators)
       // On one machine the LLM would take every free cycle from the NLU tasks (each reply is ~1 s of
       // both cores); in the background it gets what they leave. In Kubernetes its own pods and CPU limits do that.
-      specs.push({
+      add({
         id: `gen-${generator}`,
         app: 'generator-worker',
         env: { GENERATOR: generator },
         ...(generator === 'llm' && { background: true }),
       });
   }
-  if (wanted.includes('gateway')) specs.push({ id: 'gateway', app: 'gateway', env: {} });
+  if (wanted.includes('gateway')) add({ id: 'gateway', app: 'gateway', env: {} });
   return specs;
+}
+
+/** selector#3 → 3; an id without a number is its app's only (first) replica. */
+export function replicaNumber(id: string): number {
+  const match = /#(\d+)$/.exec(id);
+  return match ? Number(match[1]) : 1;
 }
 
 function portFor(spec: AppSpec, options: LocalStackOptions): number {

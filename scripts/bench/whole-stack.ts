@@ -15,12 +15,19 @@ export function startWholeStack(
     kafkaPort?: number;
     env?: Record<string, string>;
     appEnv?: LocalStackOptions['appEnv'];
+    replicas?: LocalStackOptions['replicas'];
+    readyTimeoutMs?: number;
     nodeArgs?: string[];
     log: (line: string) => void;
   },
 ): Promise<LocalStack> {
   const workers = options.nluWorkers.map((tasks) => tasks.join('+')).join(', ');
-  options.log(`starting the pipeline: NLU workers ${workers}; generators ${options.generators.join(', ') || 'none'} ...`);
+  const replicas = Object.entries(options.replicas ?? {})
+    .map(([app, n]) => `${app} ×${n}`)
+    .join(', ');
+  options.log(
+    `starting the pipeline: NLU workers ${workers}; generators ${options.generators.join(', ') || 'none'}${replicas ? `; ${replicas}` : ''} ...`,
+  );
   return startLocalStack({
     dataDir: join(options.root, '.data', `${name}-${process.pid}`),
     kafkaPort: options.kafkaPort,
@@ -29,6 +36,8 @@ export function startWholeStack(
     generators: options.generators,
     topicPrefix: `${name}.`,
     appEnv: options.appEnv,
+    replicas: options.replicas,
+    readyTimeoutMs: options.readyTimeoutMs,
     nodeArgs: options.nodeArgs,
     env: {
       GATEWAY_AUTH: 'off',

@@ -93,9 +93,11 @@ describe('access: keys, rate limits, a signed-in dashboard, idempotent retries',
     expect(page.status).toBe(401);
     expect(page.headers.get('www-authenticate')).toMatch(/^Basic/);
     expect((await getJson(`${stack.sinkUrl}/v1/analytics/summary`)).status).toBe(401);
+    expect((await getJson(`${stack.sinkUrl}/v1/analytics/physical`)).status).toBe(401);
     const basic = { authorization: `Basic ${Buffer.from(`${DASHBOARD.username}:${DASHBOARD.password}`).toString('base64')}` };
     expect((await fetch(`${stack.sinkUrl}/dashboard`, { headers: basic })).status).toBe(200);
     expect((await fetch(`${stack.sinkUrl}/v1/analytics/summary`, { headers: basic })).status).toBe(200);
+    expect((await fetch(`${stack.sinkUrl}/v1/analytics/physical`, { headers: basic })).status).toBe(200);
     const wrong = { authorization: `Basic ${Buffer.from(`${DASHBOARD.username}:nope-nope-nope-nope`).toString('base64')}` };
     expect((await fetch(`${stack.sinkUrl}/dashboard`, { headers: wrong })).status).toBe(401);
     expect((await fetch(`${stack.sinkUrl}/metrics`)).status).toBe(200);

@@ -123,6 +123,17 @@ describe('the sink after a forced redelivery', () => {
       return written >= 4 * N ? written : undefined;
     }, 30_000);
     expect(await counts()).toEqual(once);
+    // Without FINAL (GET /v1/analytics/physical): the rows written again stay until a merge, each
+    // alike its first copy; FINAL and the rollups count each message once.
+    const physical = (await getJson(`${stack.sinkUrl}/v1/analytics/physical?minutes=60`)).body;
+    for (const table of ['messages', 'nlu_results', 'candidates', 'outcomes']) {
+      const stored = physical.tables[table];
+      expect({ table, finalRows: stored.finalRows, differing: stored.differing }).toEqual({ table, finalRows: N, differing: 0 });
+      expect(stored.rows).toBeGreaterThanOrEqual(N);
+      expect(stored.rows).toBeLessThanOrEqual(2 * N);
+      expect(Object.values(stored.perKey as Record<string, [number, number]>).map(([, contents]) => contents)).toEqual(ids.map(() => 1));
+      expect({ table, ...physical.rollups[table] }).toEqual({ table, rollup: N, raw: N, cells: N, rawCells: N });
+    }
     const summary = (await getJson(`${stack.sinkUrl}/v1/analytics/summary?minutes=60`)).body;
     expect(summary).toMatchObject({ messages: N, conversations: N, activeUsers: N });
     expect(Object.values(summary.replySources as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(N);

@@ -7,12 +7,13 @@ import { AnalyticsController, DashboardController } from './analytics.controller
 import { analyticsSinkConfigSchema } from './analytics-sink.config';
 import { ClickHouseStore } from './clickhouse.provider';
 import { EngagementSummaryReader } from './engagement-summary';
+import { PhysicalCountsReader } from './physical-counts';
 import { SinkConsumerService } from './sink-consumer.service';
 
 @Module({
   imports: [AppConfigModule.forRoot(analyticsSinkConfigSchema), MetricsModule.forRoot('analytics-sink'), KafkaModule],
   controllers: [AnalyticsController, DashboardController],
-  providers: [ClickHouseStore, EngagementSummaryReader, SinkConsumerService],
+  providers: [ClickHouseStore, EngagementSummaryReader, PhysicalCountsReader, SinkConsumerService],
 })
 export class AnalyticsSinkModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { repoRoot } from '@app/contracts';
 import { ClickHouseStore } from './clickhouse.provider';
 import { EngagementSummaryReader } from './engagement-summary';
+import { PhysicalCountsReader } from './physical-counts';
 
 const MESSAGE_ID = /^[A-Za-z0-9-]{1,64}$/;
 
@@ -13,16 +14,22 @@ export class AnalyticsController {
   constructor(
     private readonly store: ClickHouseStore,
     private readonly engagement: EngagementSummaryReader,
+    private readonly physicalCounts: PhysicalCountsReader,
   ) {}
 
   /** Engagement over the last `minutes` (default 60, at most a week), from the per-minute rollups. */
   @Get('summary')
   summary(@Query('minutes') minutes?: string) {
-    const window = minutes === undefined ? 60 : Number(minutes);
-    if (!Number.isInteger(window) || window < 1 || window > 10_080) {
-      throw new BadRequestException({ error: { code: 'invalid_minutes', message: 'minutes must be a whole number from 1 to 10080' } });
-    }
-    return this.engagement.summary(window);
+    return this.engagement.summary(parseMinutes(minutes));
+  }
+
+  /**
+   * Rows as stored (no FINAL) per message in each raw table, messages accepted in the last
+   * `minutes`, and the rollups against the raw rows: an audit of "every outcome lands once".
+   */
+  @Get('physical')
+  physical(@Query('minutes') minutes?: string) {
+    return this.physicalCounts.read(parseMinutes(minutes));
   }
 
   /** Everything stored for one message: the message, each task's result, candidates and the outcome. */
@@ -43,6 +50,15 @@ export class AnalyticsController {
     });
     return result.json<Record<string, unknown>>();
   }
+}
+
+/** A window of whole minutes, default 60, at most a week; a bad one is a 400 with a machine-readable code. */
+function parseMinutes(minutes: string | undefined): number {
+  const window = minutes === undefined ? 60 : Number(minutes);
+  if (!Number.isInteger(window) || window < 1 || window > 10_080) {
+    throw new BadRequestException({ error: { code: 'invalid_minutes', message: 'minutes must be a whole number from 1 to 10080' } });
+  }
+  return window;
 }
 
 const DASHBOARD_HTML = readFileSync(join(repoRoot(), 'apps', 'analytics-sink', 'dashboard', 'index.html'), 'utf8');

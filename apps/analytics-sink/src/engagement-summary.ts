@@ -177,6 +177,6 @@ function quantiles(q: number[] | undefined): Quantiles {
 }
 
 /** 'YYYY-MM-DD hh:mm:ss' in UTC, as ClickHouse's DateTime parameters want it. */
-function toClickHouseTime(date: Date): string {
+export function toClickHouseTime(date: Date): string {
   return date.toISOString().slice(0, 19).replace('T', ' ');
 }

@@ -30,6 +30,13 @@ export const selectorConfigSchema = kafkaSchema
      * the NLU tasks' breakers are open every reply is a fallback.
      */
     SELECTOR_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+    /**
+     * Fault injection for drills and the fault run (`npm run chaos -- --inject …`), never in
+     * production: every FAULT_REPLY_EVERY-th answer is published twice (`double`) or dropped while
+     * its offset is released (`drop`). `off` (the default) leaves answers alone.
+     */
+    FAULT_REPLY: z.enum(['off', 'double', 'drop']).default('off'),
+    FAULT_REPLY_EVERY: z.coerce.number().int().min(1).max(1_000_000).default(20),
     /** The zone of {time}, {date} and {weekday} in canned lines. */
     SELECTOR_TIME_ZONE: z
       .string()

@@ -18,6 +18,7 @@ import { ConversationStore, answeredTurn, type ExpiredConversation } from '@app/
 import { EventProducer, HeldOffsets, KafkaRuntime, type AnyConsumedEvent, type EventConsumer } from '@app/kafka';
 import { METRICS_REGISTRY } from '@app/metrics';
 import { answerEvents, answeredAgain, failedAnswer, repeatedReply } from './answer/answer-events';
+import { ReplyFault } from './answer/reply-fault';
 import { CircuitBreakers } from './merge/circuit-breakers';
 import { DeadlineMerger, type ClosedMerge } from './merge/deadline-merger';
 import { checkTemplates, summarize } from './policy/policy-checks';
@@ -70,6 +71,8 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly names: TopicNames;
   /** The consumer group as deployed (with the topic prefix), for dead letters. */
   private readonly group: string;
+  /** A drill (FAULT_REPLY), off by default. */
+  private readonly fault: ReplyFault;
 
   constructor(
     @Inject(APP_CONFIG) config: SelectorConfig,
@@ -87,6 +90,9 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     });
     checkTemplates(this.composer.policy, this.composer.templates);
     this.marginMs = config.SELECTOR_MARGIN_MS;
+    this.fault = new ReplyFault(config.FAULT_REPLY, config.FAULT_REPLY_EVERY);
+    if (config.FAULT_REPLY !== 'off')
+      this.logger.warn(`FAULT_REPLY=${config.FAULT_REPLY}: every ${config.FAULT_REPLY_EVERY}th answer (a drill)`);
     this.breakers = new CircuitBreakers({
       budget: config.SELECTOR_BREAKER_BUDGET,
       windowMs: 10_000,
@@ -224,7 +230,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
   private replyAgain(message: ChatMessage, turn: Turn, consumed: AnyConsumedEvent): void {
     if (!message.replyTo) return;
     const meta = deriveMeta(message.meta!);
-    this.publish(meta.messageId, [repeatedReply(meta, message, turn, consumed.deadlineAtMs, consumed.traceId)]);
+    this.publish(meta.messageId, [repeatedReply(meta, message, turn, consumed)]);
   }
 
   /** Sends until acknowledged (in order with everything else this selector sends), then runs `acked`. */
@@ -305,6 +311,7 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
     const events = answerEvents({
       meta,
       message,
+      messageOffset: context.offset,
       composed,
       nlu,
       missingGenerators,
@@ -318,7 +325,13 @@ export class SelectorService implements OnApplicationBootstrap, BeforeApplicatio
       traceId: context.traceId,
       latencyMs,
     });
-    this.publish(merge.messageId, events, () => this.held.release(context.partition, context.offset));
+    const release = () => this.held.release(context.partition, context.offset);
+    const copies = this.fault.copies();
+    if (copies === 0) {
+      this.logger.warn(`FAULT_REPLY=drop: the answer to ${merge.messageId} is not published`);
+      return release();
+    }
+    for (let copy = 1; copy <= copies; copy++) this.publish(merge.messageId, events, copy === copies ? release : undefined);
   }
 }
 

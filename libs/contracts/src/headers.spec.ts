@@ -1,8 +1,18 @@
-import { Header, eventHeaders, headerString, readDeadline, type RawHeaders } from './headers';
+import { Header, eventHeaders, headerString, readDeadline, replyHeaders, type RawHeaders } from './headers';
 
 describe('headers', () => {
   it('uses the documented header names', () => {
-    expect(Header).toEqual({ deadline: 'x-deadline-ms', traceId: 'x-trace-id', type: 'x-event-type' });
+    expect(Header).toEqual({
+      deadline: 'x-deadline-ms',
+      traceId: 'x-trace-id',
+      type: 'x-event-type',
+      replyKind: 'x-reply-kind',
+      answersOffset: 'x-answers-offset',
+    });
+  });
+
+  it("writes a reply's kind and the chat.messages offset it answers", () => {
+    expect(replyHeaders('resend', '42')).toEqual({ 'x-reply-kind': 'resend', 'x-answers-offset': '42' });
   });
 
   describe('eventHeaders', () => {

@@ -95,3 +95,69 @@ describe('EventConsumer', () => {
     expect(dead[0].headers[Header.type]).toBe(DeadLetterSchema.typeName);
   });
 });
+
+describe('EventConsumer with a changelog', () => {
+  /** A kafkajs consumer whose events the test raises, and an admin that reports each changelog partition empty. */
+  function fakeGroup() {
+    const handlers = new Map<string, (event: { payload: Record<string, unknown> }) => void>();
+    const consumer = {
+      events: { GROUP_JOIN: 'join', FETCH: 'fetch', CRASH: 'crash' },
+      on: (event: string, handler: (event: { payload: Record<string, unknown> }) => void) => void handlers.set(event, handler),
+      connect: async () => undefined,
+      subscribe: async () => undefined,
+      run: async () => undefined,
+      pause: () => undefined,
+      resume: () => undefined,
+      seek: () => undefined,
+      disconnect: async () => undefined,
+    };
+    const admin = {
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      fetchTopicOffsets: async () => [0, 1, 2].map((partition) => ({ partition, low: '0', high: '0' })),
+    };
+    const raise = (event: string, payload: Record<string, unknown>) => handlers.get(event)!({ payload });
+    const join = (memberId: string, partitions: number[]) =>
+      raise('join', { memberId, memberAssignment: Object.fromEntries(Object.values(Topic).map((t) => [names.of(t), partitions])) });
+    return { kafka: { consumer: () => consumer, admin: () => admin } as unknown as Kafka, join, raise };
+  }
+
+  const start = () => {
+    const group = fakeGroup();
+    const revoked: number[][] = [];
+    const consumer = new EventConsumer(group.kafka, names, {} as EventProducer, {
+      groupId: 'selector',
+      topics: [Topic.messages, Topic.conversations],
+      fromBeginning: true,
+      changelog: { topic: Topic.conversations, mode: 'owner', onRevoked: (partitions) => void revoked.push(partitions) },
+      handle: async () => undefined,
+    });
+    return { ...group, consumer, revoked };
+  };
+
+  it('keeps the state of partitions that stay with the same member across a rebalance', () => {
+    const { join, consumer, revoked } = start();
+    join('m-1', [1, 2]);
+    join('m-1', [2]);
+    expect(revoked).toEqual([[1]]);
+    expect(consumer.isRestoring(2)).toBe(true); // the first restore has not been read yet
+  });
+
+  it('forgets every partition when it rejoins as a new member, and restores what it gets back', async () => {
+    const { join, consumer, revoked } = start();
+    join('m-1', [1, 2]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(consumer.isRestoring(2)).toBe(false);
+    // Dropped by the group while the broker was away: others may have owned partition 2 meanwhile.
+    join('m-2', [2]);
+    expect(revoked).toEqual([[1, 2]]);
+    expect(consumer.isRestoring(2)).toBe(true);
+  });
+
+  it('forgets every partition when its kafkajs consumer crashes', () => {
+    const { join, raise, revoked } = start();
+    join('m-1', [0, 2]);
+    raise('crash', { error: new Error('Connection error'), restart: true });
+    expect(revoked).toEqual([[0, 2]]);
+  });
+});

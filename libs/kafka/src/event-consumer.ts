@@ -82,6 +82,8 @@ export class EventConsumer {
   private joined = false;
   /** Partitions last assigned to this member, advertised at its next join so they stay here. */
   private owned: number[] = [];
+  /** This member's id in the group at its last join; another id later means it was out of the group meanwhile. */
+  private memberId?: string;
   private fetched = false;
   private readonly consumed?: Counter;
   private readonly deadLettered?: Counter;
@@ -112,6 +114,8 @@ export class EventConsumer {
       allowAutoTopicCreation: false,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (this.memberId !== undefined && payload.memberId !== this.memberId) this.forgetAll(`rejoined as ${payload.memberId}`);
+      this.memberId = payload.memberId;
       this.joined = true;
       this.owned = ownedPartitions(payload.memberAssignment);
       this.logger.log(`joined as ${payload.memberId}, assigned ${JSON.stringify(payload.memberAssignment)}`);
@@ -125,6 +129,7 @@ export class EventConsumer {
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
       this.logger.error(`crashed: ${payload.error.message} (restart: ${payload.restart})`);
+      this.forgetAll('crashed');
     });
     if (registry) {
       this.consumed = counter(registry, 'kafka_consumed_records_total', 'Records consumed', ['group', 'topic']);
@@ -302,6 +307,25 @@ export class EventConsumer {
     } catch (error) {
       this.logger.warn(`could not commit offsets (next time): ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * A member that crashed, or that the group dropped while it could not reach the broker, comes
+   * back as a new member: its partitions may have had other owners meanwhile, who wrote newer state
+   * and committed further. So it forgets them all, as if revoked, and restores whatever it is
+   * assigned next, even a partition it had before (`npm run chaos` found a restarted selector
+   * answering from the state it had before a broker outage, and a turn lost).
+   */
+  private forgetAll(why: string): void {
+    const changelog = this.options.changelog;
+    if (changelog) {
+      const { revoked } = this.restore.assign([]);
+      if (revoked.length > 0) {
+        this.logger.warn(`${why}: forgetting the state of partitions ${revoked.join(', ')} until they are restored`);
+        changelog.onRevoked(revoked);
+      }
+    }
+    if (this.options.holdCommits) this.forgetRevoked(this.options.holdCommits, {});
   }
 
   /** After a rebalance: partitions this member lost are neither committed by it nor held any more. */

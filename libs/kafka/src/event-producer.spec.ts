@@ -46,6 +46,20 @@ describe('EventProducer', () => {
     expect(resolved).toEqual(['m1', 'm2', 'm3', 'm4']);
   });
 
+  it("adds an event's own headers to the standard ones, which it cannot override", async () => {
+    const { kafka, requests } = fakeKafka();
+    const producer = new EventProducer(kafka, new TopicNames(''));
+    const sent = producer.send([{ ...message('m1'), traceId: 't1', headers: { 'x-reply-kind': 'answer', 'x-trace-id': 'forged' } }]);
+    expect(requests[0].batch.topicMessages![0].messages[0].headers).toEqual({
+      'x-reply-kind': 'answer',
+      'x-event-type': 'chat.v1.ChatMessage',
+      'x-deadline-ms': '0',
+      'x-trace-id': 't1',
+    });
+    requests[0].done();
+    await sent;
+  });
+
   it('fails a send whose event cannot be encoded, without throwing and without sending', async () => {
     const { kafka, requests } = fakeKafka();
     const producer = new EventProducer(kafka, new TopicNames(''));

@@ -10,6 +10,8 @@ export interface OutgoingEvent<D extends DescMessage> {
   value: MessageInitShape<D>;
   deadlineAtMs: number;
   traceId: string;
+  /** Headers of its own, beside the standard ones (e.g. a reply's kind). */
+  headers?: Record<string, string>;
 }
 
 interface EncodedRecord {
@@ -114,7 +116,7 @@ export class EventProducer {
         topic: this.names.of(event.topic),
         key: event.key,
         value: encodeEvent(event.schema, event.value),
-        headers: eventHeaders(event.schema.typeName, event.deadlineAtMs, event.traceId),
+        headers: { ...event.headers, ...eventHeaders(event.schema.typeName, event.deadlineAtMs, event.traceId) },
       }));
     } catch (error) {
       return Promise.reject(error as Error);

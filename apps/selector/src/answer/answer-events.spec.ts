@@ -9,7 +9,7 @@ import {
   decodeEvent,
 } from '@app/contracts';
 import type { Composed } from '../policy/reply-composer';
-import { answerEvents, answeredAgain, failedAnswer } from './answer-events';
+import { answerEvents, answeredAgain, failedAnswer, repeatedReply } from './answer-events';
 
 describe('answeredAgain', () => {
   const turn = (messageOffset: string) => create(TurnSchema, { messageId: 'm1', messageOffset });
@@ -40,6 +40,7 @@ describe('answerEvents', () => {
     const events = answerEvents({
       meta,
       message: create(ChatMessageSchema, { meta, text: 'hi', replyTo: 'gw-a', clientMessageId: 'k1' }),
+      messageOffset: '17',
       composed,
       nlu: [],
       missingGenerators: [],
@@ -58,6 +59,24 @@ describe('answerEvents', () => {
     expect(events.slice(0, 2).map((e) => (e.value as { replyTo: string }).replyTo)).toEqual(['gw-a', 'gw-b']);
     expect(events[2].value).toMatchObject({ replyText: 'hey you', policyRule: 'canned.social', latencyMs: 12 });
     expect(events[3].value).toBe(state);
+    expect(events.map((e) => e.headers)).toEqual([
+      { 'x-reply-kind': 'answer', 'x-answers-offset': '17' },
+      { 'x-reply-kind': 'answer', 'x-answers-offset': '17' },
+      undefined,
+      undefined,
+    ]);
+  });
+});
+
+describe('repeatedReply', () => {
+  it("is the turn's reply for the retry's gateway, marked a resend of the retry's record", () => {
+    const meta = create(EventMetaSchema, { schemaVersion: SCHEMA_VERSION, messageId: 'm1', conversationId: 'c1', userId: 'u1' });
+    const message = create(ChatMessageSchema, { meta, text: 'hi', replyTo: 'gw-b', clientMessageId: 'k1' });
+    const turn = create(TurnSchema, { messageId: 'm1', replyText: 'hey you', replySource: 'canned', replyReason: 'canned.social' });
+    const event = repeatedReply(meta, message, turn, { offset: '23', deadlineAtMs: 5000, traceId: 't2' });
+    expect(event).toMatchObject({ topic: Topic.replies, key: 'c1', deadlineAtMs: 5000, traceId: 't2' });
+    expect(event.value).toMatchObject({ text: 'hey you', replyTo: 'gw-b', reason: 'canned.social', clientMessageId: 'k1' });
+    expect(event.headers).toEqual({ 'x-reply-kind': 'resend', 'x-answers-offset': '23' });
   });
 });
 

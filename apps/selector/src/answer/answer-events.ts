@@ -5,6 +5,7 @@ import {
   DeadLetterSchema,
   encodeEvent,
   OutcomeSchema,
+  replyHeaders,
   ReplySchema,
   Topic,
   type CandidateView,
@@ -21,6 +22,8 @@ export interface AnswerInput {
   /** The reply's meta, derived from the message's. */
   meta: EventMeta;
   message: ChatMessage;
+  /** The chat.messages offset of the record answered (each reply says so in a header). */
+  messageOffset: string;
   composed: Composed;
   nlu: NluSummary[];
   /** Generators expected and not in: shown in the outcome as missing. */
@@ -39,7 +42,9 @@ export interface AnswerInput {
 
 /**
  * A message's answer as records: a reply per waiting gateway, the outcome, and the conversation's
- * new state, keyed by conversation so they stay in order with its other records.
+ * new state, keyed by conversation so they stay in order with its other records. The replies are
+ * marked `answer` (one decision: they share meta.emittedAtMs), so that a second decision or a
+ * record published twice can be told from a resend (`repeatedReply`).
  */
 export function answerEvents(input: AnswerInput): OutgoingEvent<DescMessage>[] {
   const { meta, message, composed, nlu } = input;
@@ -48,6 +53,7 @@ export function answerEvents(input: AnswerInput): OutgoingEvent<DescMessage>[] {
   return [
     ...input.replyTo.map((gateway) => ({
       ...common,
+      headers: replyHeaders('answer', input.messageOffset),
       topic: Topic.replies,
       schema: ReplySchema,
       value: {
@@ -88,18 +94,21 @@ export function answerEvents(input: AnswerInput): OutgoingEvent<DescMessage>[] {
   ];
 }
 
-/** An answered message's reply once more, for the gateway a client's retry now waits on. */
+/**
+ * An answered message's reply once more, for the gateway a client's retry now waits on; marked
+ * `resend`, with the offset of the retry's record (a legitimate second reply answers a later record).
+ */
 export function repeatedReply(
   meta: EventMeta,
   message: ChatMessage,
   turn: Turn,
-  deadlineAtMs: number,
-  traceId: string,
+  retry: { offset: string; deadlineAtMs: number; traceId: string },
 ): OutgoingEvent<typeof ReplySchema> {
   return {
     key: meta.conversationId,
-    deadlineAtMs,
-    traceId,
+    deadlineAtMs: retry.deadlineAtMs,
+    traceId: retry.traceId,
+    headers: replyHeaders('resend', retry.offset),
     topic: Topic.replies,
     schema: ReplySchema,
     value: {
