@@ -260,13 +260,20 @@ export class EventConsumer {
     }
     if (!isRunning() || isStale()) return;
     if (events.length > 0) {
-      const byOffset = new Map(batch.messages.map((message) => [message.offset, message]));
       await this.retries.run(
         `${batch.topic}\0${batch.partition}\0${batch.firstOffset()}`,
         events,
         (some) => this.options.handle(some, heartbeat),
         (event, error) =>
-          this.deadLetter(batch.topic, topic, batch.partition, byOffset.get(event.offset)!, 'handler_failed', error.message),
+          this.deadLetter(
+            batch.topic,
+            topic,
+            batch.partition,
+            // Looked up only for a record given up, not for every batch.
+            batch.messages.find((message) => message.offset === event.offset)!,
+            'handler_failed',
+            error.message,
+          ),
       );
     }
     this.consumed?.inc({ group: this.options.groupId, topic }, batch.messages.length);
