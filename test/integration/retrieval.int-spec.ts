@@ -22,7 +22,7 @@ describe('embedding retrieval over the response bank', () => {
       expect(alone.score).toBeCloseTo(batch[i].score, 4);
     }
     const bank = JSON.parse(readFileSync(join(projectRoot(), 'models', 'response-bank', 'manifest.json'), 'utf8')) as { version: string };
-    expect(generator.modelVersion).toBe(`response-bank@${bank.version}+minilm-l6-v2-int8+reply-ranker@1.0.0`);
+    expect(generator.modelVersion).toBe(`response-bank@${bank.version}+minilm-l6-v2-int8+reply-ranker@1.0.0+tone@1.0.0`);
   });
 
   it("keeps the bot's voice where a persona line fits", async () => {
@@ -32,12 +32,13 @@ describe('embedding retrieval over the response bank', () => {
   });
 
   it('answers from the corpus of real conversations where no persona line is close', async () => {
-    const [reply] = await generator.generate([{ text: 'I go hiking in the mountains every summer' }]);
+    // A habit told flatly: no house line, and no tone to react to.
+    const [reply] = await generator.generate([{ text: 'I usually go hiking in the mountains in the summer' }]);
     expect(reply.text.toLowerCase()).toMatch(/mountain|hik/);
     expect(reply.origin).toBe('corpus');
   });
 
-  it('reacts in the tone the nearest house examples agree on when no house line is close', async () => {
+  it('reacts in the tone the tone model reads when no house line is close', async () => {
     const { tones } = readReactions(join(projectRoot(), 'apps/generator-worker/data/reactions.json'));
     const [reply] = await generator.generate([{ text: 'my coworker keeps replying all to the whole company' }]);
     expect(reply.origin).toBe('tone');
@@ -45,6 +46,26 @@ describe('embedding retrieval over the response bank', () => {
     // Asked for something, not telling news: nothing to react to.
     const [joke] = await generator.generate([{ text: 'tell me a joke' }]);
     expect(joke.origin).not.toBe('tone');
+  });
+
+  it("carries the story's reaction on to a detail that reads as nothing alone", async () => {
+    const { tones, continuations } = readReactions(join(projectRoot(), 'apps/generator-worker/data/reactions.json'));
+    const opening = 'someone stole my bike from outside the library, lock and all';
+    const [reaction] = await generator.generate([{ text: opening }]);
+    expect(reaction.origin).toBe('tone');
+    const tone = Object.keys(tones).find((t) => tones[t].includes(reaction.text))!;
+    expect(['annoyed', 'unlucky']).toContain(tone);
+    const [detail] = await generator.generate([
+      { text: 'it was a blue one with a basket', history: [{ user: opening, bot: reaction.text }] },
+    ]);
+    expect(detail.origin).toBe('story');
+    expect(continuations[tone]).toContain(detail.text);
+    // A detail that leans to another tone, weak as it is, does not carry on the story's (here a misread win).
+    const misread = 'they said i was a strong candidate but they went with someone with more experience';
+    const [leaning] = await generator.generate([
+      { text: "idk how i'm supposed to get experience if nobody gives me any", history: [{ user: misread, bot: 'Oh.' }] },
+    ]);
+    expect(leaning.origin).not.toBe('story');
   });
 
   it("reads a short answer in the light of the bot's previous reply", async () => {

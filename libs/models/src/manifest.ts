@@ -173,6 +173,12 @@ const responseBankManifestSchema = z.object({
        * least this, gets a continuation line of the story's tone (origin "story").
        */
       storyBelow: z.number().min(0).max(1).optional(),
+      /**
+       * A fine-tuned tone model in this models folder (an hf-onnx-classifier over the reactions'
+       * tones, scripts/finetune/tone.py): reads each message's tone instead of the nearest examples'
+       * vote, and its probability is the tone line's score (the policy's bar, and storyBelow, are on it).
+       */
+      classifier: z.string().min(1).optional(),
     })
     .strict()
     .optional(),

@@ -111,72 +111,62 @@ const saidLines = (...lines: string[]) =>
 
 describe('toneReply', () => {
   const lines = { annoyed: ['Ugh, the audacity.', 'No. Absolutely not.'], funny: ['I am crying.', 'Stop.'] };
-  const annoyed = [
-    { tone: 'annoyed', score: 0.6 },
-    { tone: 'annoyed', score: 0.55 },
-  ];
+  const annoyed = { tone: 'annoyed', score: 0.6, share: 1 };
 
-  it('answers with a line for the tone the neighbours agree on, scored by the vote', () => {
-    const reply = toneReply('the bus drove past me', annoyed, 0.3, lines, new Set());
+  it("answers with a line for the message's tone, scored as sure as the tone is", () => {
+    const reply = toneReply('the bus drove past me', annoyed, lines, new Set());
     expect(lines.annoyed).toContain(reply?.text);
     expect(reply).toMatchObject({ origin: 'tone' });
     expect(reply?.score).toBeCloseTo(0.6);
   });
 
   it('does not repeat a line the bot said lately, and has none once every line was said', () => {
-    const first = toneReply('the bus drove past me', annoyed, 0.3, lines, new Set())!.text;
+    const first = toneReply('the bus drove past me', annoyed, lines, new Set())!.text;
     const said = saidLines(first);
-    expect(toneReply('the bus drove past me', annoyed, 0.3, lines, said)?.text).not.toBe(first);
+    expect(toneReply('the bus drove past me', annoyed, lines, said)?.text).not.toBe(first);
     const all = saidLines(...lines.annoyed);
-    expect(toneReply('the bus drove past me', annoyed, 0.3, lines, all)).toBeUndefined();
+    expect(toneReply('the bus drove past me', annoyed, lines, all)).toBeUndefined();
   });
 
-  it('has no line when "none" wins, the tone has no lines, or no neighbour is close', () => {
-    expect(toneReply('tell me a joke', [{ tone: 'none', score: 0.8 }], 0.3, lines, new Set())).toBeUndefined();
-    expect(toneReply('ew', [{ tone: 'gross', score: 0.8 }], 0.3, lines, new Set())).toBeUndefined();
-    expect(toneReply('hm', [{ tone: 'annoyed', score: 0.1 }], 0.3, lines, new Set())).toBeUndefined();
+  it('has no line for "none", a tone without lines, or no reading', () => {
+    expect(toneReply('tell me a joke', { tone: 'none', score: 0.8, share: 1 }, lines, new Set())).toBeUndefined();
+    expect(toneReply('ew', { tone: 'gross', score: 0.8, share: 1 }, lines, new Set())).toBeUndefined();
+    expect(toneReply('hm', undefined, lines, new Set())).toBeUndefined();
   });
 });
 
 describe('storyReply', () => {
   const lines = { unlucky: ['Of course it did.', 'This day, honestly.'], funny: ['I am wheezing.', 'Sitcom material.'] };
-  const unlucky = [
-    { tone: 'unlucky', score: 0.7 },
-    { tone: 'unlucky', score: 0.6 },
-  ];
-  const vague = [
-    { tone: 'funny', score: 0.4 },
-    { tone: 'sweet', score: 0.4 },
-    { tone: 'annoyed', score: 0.38 },
-  ];
+  const unlucky = { tone: 'unlucky', score: 0.7, share: 1 };
+  const vague = { tone: 'funny', score: 0.16, share: 0.34 };
 
-  it("carries on the tone of the story's previous message, scored by its vote", () => {
-    const reply = storyReply('my library book did not survive', [unlucky, []], 0.3, 0.3, lines, new Set());
+  it("carries on the tone of the story's previous message, scored as sure as it is", () => {
+    const reply = storyReply('my library book did not survive', [unlucky, undefined], 0.3, lines, new Set());
     expect(lines.unlucky).toContain(reply?.text);
     expect(reply).toMatchObject({ origin: 'story' });
     expect(reply?.score).toBeCloseTo(0.7);
   });
 
   it('looks one message further back when the previous one has no clear tone', () => {
-    expect(storyReply('he named it', [vague, [{ tone: 'funny', score: 0.8 }]], 0.3, 0.3, lines, new Set())?.text).toMatch(
+    expect(storyReply('he named it', [vague, { tone: 'funny', score: 0.8, share: 1 }], 0.3, lines, new Set())?.text).toMatch(
       /wheezing|Sitcom/,
     );
   });
 
   it('stops at the nearest clear tone: none, or a tone without continuation lines, means no line', () => {
-    expect(storyReply('ok', [[{ tone: 'none', score: 0.9 }], unlucky], 0.3, 0.3, lines, new Set())).toBeUndefined();
-    expect(storyReply('ok', [[{ tone: 'gross', score: 0.9 }], unlucky], 0.3, 0.3, lines, new Set())).toBeUndefined();
-    expect(storyReply('ok', [vague, vague], 0.3, 0.3, lines, new Set())).toBeUndefined();
+    expect(storyReply('ok', [{ tone: 'none', score: 0.9, share: 1 }, unlucky], 0.3, lines, new Set())).toBeUndefined();
+    expect(storyReply('ok', [{ tone: 'gross', score: 0.9, share: 1 }, unlucky], 0.3, lines, new Set())).toBeUndefined();
+    expect(storyReply('ok', [vague, vague], 0.3, lines, new Set())).toBeUndefined();
   });
 
   it('gives none when the message itself leans to another tone, even below the bar', () => {
     const sweetish = { tone: 'sweet', score: 0.2, share: 0.5 };
-    expect(storyReply('a pilot waved at me', [unlucky, []], 0.3, 0.3, lines, new Set(), sweetish)).toBeUndefined();
-    expect(storyReply('a pilot waved at me', [unlucky, []], 0.3, 0.3, lines, new Set(), { ...sweetish, score: 0.1 })).toBeDefined();
-    expect(storyReply('and it rained', [unlucky, []], 0.3, 0.3, lines, new Set(), { ...sweetish, tone: 'unlucky' })).toBeDefined();
+    expect(storyReply('a pilot waved at me', [unlucky, undefined], 0.3, lines, new Set(), sweetish)).toBeUndefined();
+    expect(storyReply('a pilot waved at me', [unlucky, undefined], 0.3, lines, new Set(), { ...sweetish, score: 0.1 })).toBeDefined();
+    expect(storyReply('and it rained', [unlucky, undefined], 0.3, lines, new Set(), { ...sweetish, tone: 'unlucky' })).toBeDefined();
   });
 
   it('does not repeat a continuation line the bot said lately', () => {
-    expect(storyReply('and then', [unlucky, []], 0.3, 0.3, lines, saidLines(...lines.unlucky))).toBeUndefined();
+    expect(storyReply('and then', [unlucky, undefined], 0.3, lines, saidLines(...lines.unlucky))).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import {
   EmbeddingCache,
   ModelRepository,
   NO_TONE,
+  RecentCache,
   blend,
   projectRoot,
   readReactions,
@@ -14,6 +15,7 @@ import {
   type ResponseIndex,
   type RuntimeOptions,
   type SentenceEncoder,
+  type TextClassifier,
   type ToneNeighbour,
   type ToneVote,
 } from '@app/models';
@@ -28,9 +30,11 @@ export const RESPONSE_BANK = 'response-bank';
  * prompt with the turn before it, and the nearest indexed prompts answer with their replies. A
  * persona line close to the best corpus reply wins, so the bot keeps its voice; a reply that only
  * repeats the user's words, or one the bot already gave in this conversation's recent turns, is
- * passed over. When no house line is close, the reaction tone the nearest house examples agree on
- * answers with a line written for that tone ("Ugh, the audacity." to a bus driving past). Fast (one
- * encoder call and two ONNX top-k searches per batch), so it is the fallback for slow generators.
+ * passed over. When no house line is close, the message's reaction tone answers with a line written
+ * for that tone ("Ugh, the audacity." to a bus driving past): the fine-tuned tone model's reading
+ * when the bank names one (models/tone), else the tone the nearest house examples agree on. Fast
+ * (one encoder call, the tone model's, and two ONNX top-k searches per batch), so it is the
+ * fallback for slow generators.
  */
 export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   readonly name = 'retrieval';
@@ -48,6 +52,9 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   private readonly messageCache = new EmbeddingCache(10_000);
   private toneLines: Record<string, string[]> = {};
   private continuations: Record<string, string[]> = {};
+  private toneModel?: TextClassifier;
+  /** Users' messages read by the tone model: the next turns read them again as the story's earlier messages. */
+  private readonly toneCache = new RecentCache<{ vote: ToneVote; lean?: ToneVote }>(10_000);
   private readonly repository: ModelRepository;
   private readonly manifest: ResponseBankManifest;
 
@@ -72,11 +79,13 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
       const reactions = readReactions(join(projectRoot(), manifest.reactions));
       this.toneLines = reactions.tones;
       this.continuations = reactions.continuations;
+      if (manifest.tone.classifier) this.toneModel = await this.repository.load(manifest.tone.classifier);
     }
     if (this.ranker && this.ranker.dimension !== encoder.dimension)
       throw new Error(`${this.ranker.id} scores ${this.ranker.dimension}-d embeddings, ${encoder.name} makes ${encoder.dimension}`);
     // The ranker is part of what made the candidate and its score: named in the version.
-    this.modelVersion = `${manifest.name}@${manifest.version}+${encoder.name}${this.ranker ? `+${this.ranker.id}` : ''}`;
+    const parts = [encoder.name, this.ranker?.id, this.toneModel && `${this.toneModel.modelName}@${this.toneModel.modelVersion}`];
+    this.modelVersion = `${manifest.name}@${manifest.version}+${parts.filter(Boolean).join('+')}`;
   }
 
   async generate(requests: ReplyRequest[]): Promise<GeneratedReply[]> {
@@ -102,8 +111,7 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
       queries.set(blend(row(i).slice(), context, this.contextWeight), i * d);
     });
     const hits = await this.index.search(queries, requests.length);
-    const tones = await this.nearestTones(requests.length, row, previous);
-    const stories = await this.storyTones(previous, earlier);
+    const { own, lean, stories } = await this.readTones(requests, row, previous, earlier);
     return requests.map((request, i) => {
       const projected = this.ranker?.project(queries.subarray(i * d, (i + 1) * d));
       const said = new Set((request.history ?? []).map((turn) => normalize(turn.bot)));
@@ -116,13 +124,47 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
       const tone = this.manifest.tone;
       // One candidate per message: a house line or corpus reply the policy would serve is kept.
       if (!tone || picked.score >= (picked.origin === 'house' ? tone.houseAbove : tone.corpusAbove)) return picked;
-      const own = voteTone(tones[i], tone.minSimilarity);
-      if (tone.storyBelow !== undefined && (!own || own.tone === NO_TONE || own.score < tone.storyBelow)) {
-        const story = storyReply(request.text, stories[i], tone.minSimilarity, tone.storyBelow, this.continuations, said, own);
+      if (tone.storyBelow !== undefined && (!own[i] || own[i]!.tone === NO_TONE || own[i]!.score < tone.storyBelow)) {
+        const story = storyReply(request.text, stories[i], tone.storyBelow, this.continuations, said, lean[i]);
         if (story) return story;
       }
-      return toneReply(request.text, tones[i], tone.minSimilarity, this.toneLines, said) ?? picked;
+      return toneReply(request.text, own[i], this.toneLines, said) ?? picked;
     });
+  }
+
+  /**
+   * How each message reads (its own tone vote, and its strongest tone other than none: "idk how i'm
+   * supposed to get experience" reads as nothing in particular, but leans to nervous, not to the win
+   * its previous message was misread as) and how the story's earlier messages read ([previous, the
+   * one before] per request): the tone model's reading of each text alone when the bank names one;
+   * else the nearest toned examples' vote, the message's query leaning on the message before it.
+   */
+  private async readTones(
+    requests: ReplyRequest[],
+    message: (i: number) => Float32Array,
+    previous: string[],
+    earlier: string[],
+  ): Promise<{ own: (ToneVote | undefined)[]; lean: (ToneVote | undefined)[]; stories: (ToneVote | undefined)[][] }> {
+    const minSimilarity = this.manifest.tone?.minSimilarity ?? 1;
+    if (!this.toneModel) {
+      const own = (await this.nearestTones(requests.length, message, previous)).map((n) => voteTone(n, minSimilarity));
+      const stories = (await this.storyTones(previous, earlier)).map((s) => s.map((n) => voteTone(n, minSimilarity)));
+      return { own, lean: own, stories };
+    }
+    const texts = [...requests.map((r) => r.text), ...previous, ...earlier];
+    const unread = [...new Set(texts.filter((t) => t && this.toneCache.get(t) === undefined))];
+    const predictions = await this.toneModel.predict(unread);
+    const asVote = (label?: { name: string; score: number }) => label && { tone: label.name, score: label.score, share: label.score };
+    unread.forEach((text, j) => {
+      const labels = predictions[j].labels;
+      this.toneCache.set(text, { vote: asVote(labels[0])!, lean: asVote(labels.find((l) => l.name !== NO_TONE)) });
+    });
+    const read = (text: string) => (text ? this.toneCache.get(text) : undefined);
+    return {
+      own: requests.map((r) => read(r.text)?.vote),
+      lean: requests.map((r) => read(r.text)?.lean),
+      stories: previous.map((p, i) => [read(p)?.vote, read(earlier[i])?.vote]),
+    };
   }
 
   /** Each message's nearest toned house examples, its query leaning on the user's message before it. */
@@ -165,40 +207,37 @@ const normalize = (text: string) =>
     .trim();
 
 /**
- * A line for the tone the neighbours agree on, when one wins that has lines: the first of its lines
- * the bot has not said lately, starting at a place the message picks (so two conversations with the
- * same tone do not hear the same line first).
+ * A line for the message's tone, when it has one with lines: the first of its lines the bot has not
+ * said lately, starting at a place the message picks (so two conversations with the same tone do
+ * not hear the same line first). Scored as sure as the tone is; the policy sets the bar.
  */
 export function toneReply(
   message: string,
-  neighbours: ToneNeighbour[],
-  minSimilarity: number,
+  vote: ToneVote | undefined,
   lines: Record<string, string[]>,
   said: Set<string>,
 ): GeneratedReply | undefined {
-  const vote = voteTone(neighbours, minSimilarity);
   const text = vote && vote.tone !== NO_TONE ? unsaidLine(message, lines[vote.tone], said) : undefined;
   return text === undefined ? undefined : { text, score: vote!.score, origin: 'tone' };
 }
 
 /**
- * A continuation line for the tone of the story's latest earlier message that votes at least
- * `minScore` for a tone with such lines: the detail that follows "i locked myself out of my car"
- * reads as nothing in particular alone, but the story is still one of bad luck. Not when the
- * message's own vote (`own`), weak as it is, leans at least half that much to another tone: "a
- * pilot waved at me, i'm so happy" after taking the wrong bus is not more bad luck.
+ * A continuation line for the tone of the story's latest earlier message that reads as one at
+ * least `minScore` sure, when that tone has such lines: the detail that follows "i locked myself
+ * out of my car" reads as nothing in particular alone, but the story is still one of bad luck. Not
+ * when the message itself (`own`: its strongest tone other than none), weak as it is, leans at
+ * least half that much to another tone: "a pilot waved at me, i'm so happy" after taking the wrong
+ * bus is not more bad luck.
  */
 export function storyReply(
   message: string,
-  earlier: ToneNeighbour[][],
-  minSimilarity: number,
+  earlier: (ToneVote | undefined)[],
   minScore: number,
   lines: Record<string, string[]>,
   said: Set<string>,
   own?: ToneVote,
 ): GeneratedReply | undefined {
-  for (const neighbours of earlier) {
-    const vote = voteTone(neighbours, minSimilarity);
+  for (const vote of earlier) {
     if (!vote || vote.score < minScore) continue;
     if (vote.tone === NO_TONE || !lines[vote.tone]?.length) return undefined;
     if (own && own.tone !== NO_TONE && own.tone !== vote.tone && own.score >= minScore / 2) return undefined;

@@ -122,6 +122,14 @@ describe('ReplyComposer', () => {
     };
   };
 
+  it('stays with a death when the next turn mentions the vet or the hospital of the same story', () => {
+    const say = conversation();
+    expect(say('had to have my dog put down this morning').rule).toBe('canned.topic');
+    const after = say('he was 14. he still wagged his tail at the vet');
+    expect(after).toMatchObject({ rule: 'canned.after_topic' });
+    expect(after.text).not.toMatch(/unwell|get well|resting/i);
+  });
+
   it('stays with the relative who is ill on the turns after, not the user', () => {
     const say = conversation();
     expect(say('my dad is in hospital, they think its pneumonia').text).toMatch(/\bdad\b/);
@@ -209,7 +217,7 @@ describe('ReplyComposer', () => {
     expect(recalled.text).toContain('your grandpa used to take you fishing every sunday');
   });
 
-  it("reacts to a story's closing detail, but not to a short answer to its own question", () => {
+  it("reacts to a story's closing detail, but not to a short answer to its own question or to news of a failure", () => {
     const say = conversation();
     const reaction = say('my roommate labels everything in the fridge. even the ice', [
       nlu('intent', 'small_talk'),
@@ -222,6 +230,8 @@ describe('ReplyComposer', () => {
     const asked = conversation();
     expect(asked('ask me something', statement).text).toMatch(/\?$/);
     expect(asked('4 hours 12 min', statement).rule).not.toBe('canned.echo');
+    // News of a failure is not a detail to marvel at.
+    expect(conversation()("didn't get into the conservatory. third year applying", statement).rule).not.toBe('canned.echo');
   });
 });
 

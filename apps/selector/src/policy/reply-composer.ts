@@ -188,7 +188,8 @@ export class ReplyComposer {
 
   /**
    * The heavy topic (grief, illness, a breakup, a job loss) of the last two turns, while this
-   * message stays with it: unless another heavy topic takes over or the user sounds fine.
+   * message stays with it: unless another heavy topic takes over (illness does not take over from
+   * grief) or the user sounds fine.
    */
   private afterTopic(state: ConversationState | undefined, topic: string | undefined, text: string, signals: Signals): string | undefined {
     const recent = (state?.turns ?? [])
@@ -197,7 +198,8 @@ export class ReplyComposer {
       .filter(Boolean);
     const heavy = recent.reverse().find((t) => this.topics.isHeavy(t));
     if (!heavy) return undefined;
-    if (topic === heavy) return heavy;
+    // A death outweighs the illness words of its own story ("he still wagged his tail at the vet").
+    if (topic === heavy || (heavy === 'grief' && topic === 'illness')) return heavy;
     if (topic !== undefined && this.topics.isHeavy(topic)) return undefined;
     return soundsFine(text, signals) ? undefined : heavy;
   }

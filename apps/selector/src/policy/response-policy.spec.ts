@@ -134,21 +134,45 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(input(intent('small_talk'), { candidates: corpus })).rule).not.toMatch(/^generative/);
   });
 
-  it('serves a tone line from 0.3 before the mood and generic lines, and never as a corpus reply', () => {
+  it('serves a tone line from 0.5 (the tone model sure enough) before the mood and generic lines, and never as a corpus reply', () => {
     const tone = (score: number) => ({ retrieval: { text: 'Ugh, the audacity.', score, origin: 'tone' } });
     const negative = { ...intent('small_talk'), sentiment: { label: 'negative', score: 0.9 } };
-    expect(policy.decide(input(negative, { candidates: tone(0.45) }))).toMatchObject({
+    expect(policy.decide(input(negative, { candidates: tone(0.55) }))).toMatchObject({
       rule: 'generative.tone',
       text: 'Ugh, the audacity.',
     });
-    expect(policy.decide(input(negative, { candidates: tone(0.2) })).rule).toBe('canned.mood');
+    expect(policy.decide(input(negative, { candidates: tone(0.45) })).rule).toBe('canned.mood');
     expect(policy.decide(input({ dialogAct: { label: 'statement', score: 0.9 } }, { candidates: tone(0.2) })).rule).toBe('canned.engage');
     // Not to a question, nor to the turn after an injection attempt.
     for (const question of ['are they loud?', 'ive never had one. are they loud', 'i love hiking'])
-      expect(policy.decide(input(negative, { candidates: tone(0.45) }, question)).rule).not.toBe('generative.tone');
-    expect(policy.decide(input(negative, { candidates: tone(0.45), previousRule: 'safety.injection' })).rule).not.toBe('generative.tone');
+      expect(policy.decide(input(negative, { candidates: tone(0.55) }, question)).rule).not.toBe('generative.tone');
+    expect(policy.decide(input(negative, { candidates: tone(0.55), previousRule: 'safety.injection' })).rule).not.toBe('generative.tone');
+    // Nor to a question without its question mark, or a request.
+    for (const ask of [
+      'whats the green light supposed to mean again',
+      'is pink a personality or do i need bleach',
+      'ok can you write me a regex, my brain is fried',
+      'is a beanie allowed in school photos?? asking for a desperate mother',
+    ])
+      expect(policy.decide(input(negative, { candidates: tone(0.55) }, ask)).rule).not.toBe('generative.tone');
     // A tone line scored high is still not a reply from the corpus.
     expect(policy.decide(input(intent('small_talk'), { candidates: tone(0.9) })).rule).toBe('generative.tone');
+  });
+
+  it("carries a story's reaction on from 0.5, but not into a message that turns it", () => {
+    const story = { retrieval: { text: 'Of course it did.', score: 0.6, origin: 'story' } };
+    const statement = { dialogAct: { label: 'statement', score: 0.9 } };
+    expect(policy.decide(input(statement, { candidates: story }, 'and then the bus left without me')).rule).toBe('generative.story');
+    expect(
+      policy.decide(input(statement, { candidates: { retrieval: { ...story.retrieval, score: 0.45 } } }, 'and then the bus left')).rule,
+    ).not.toBe('generative.story');
+    for (const turn of [
+      'but i can kinda ollie now',
+      "we're going for wings after tho",
+      'anyway the dog is fine',
+      'at least it stopped raining',
+    ])
+      expect(policy.decide(input(statement, { candidates: story }, turn)).rule).not.toBe('generative.story');
   });
 
   it('serves retrieval for small talk, a long context or low confidence, and never the LLM', () => {
@@ -200,6 +224,10 @@ describe('the response policy (data/policy.json)', () => {
     expect(
       policy.decide(input({ toxicity: 0.99, ...intent('small_talk') }, { topic: 'play' }, 'give me a would you rather')).rule,
     ).not.toBe('safety.toxic_user');
+    // An apology is not abuse, unless it insults as well.
+    const apology = "sorry. bad day. landlord's putting the rent up and i took it out on you";
+    expect(policy.decide(input(negative, {}, apology)).rule).not.toBe('safety.toxic_user');
+    expect(policy.decide(input(negative, { insultCue: true }, "sorry but you're useless")).rule).toBe('safety.toxic_user');
   });
 
   it("takes a statement in a task's words as small talk, and a request (a command or a question) as a task", () => {
@@ -306,6 +334,13 @@ describe('the response policy (data/policy.json)', () => {
     });
   });
 
+  it('answers a google-able question, not a statement whose verb a question could start with', () => {
+    const unsure = intent('factual_question', 0.5);
+    expect(policy.decide(input(unsure, {}, 'ok so what is the tallest mountain')).rule).toBe('canned.google');
+    expect(policy.decide(input(unsure, {}, 'is it true that cats purr to heal')).rule).toBe('canned.google');
+    expect(policy.decide(input(unsure, {}, 'he was 14, a collie called Biscuit')).rule).not.toBe('canned.google');
+  });
+
   it('acknowledges a clear emotion when no topic was spotted, and ignores an unsure one', () => {
     const sad = policy.decide(input({ ...intent('small_talk'), ekman: { label: 'sadness', score: 0.8 } }, { candidates }));
     expect(sad).toMatchObject({ rule: 'canned.feeling', lineId: expect.stringMatching(/^feel\.sadness#/) });
@@ -316,6 +351,10 @@ describe('the response policy (data/policy.json)', () => {
   it('answers a message surely in another language with a kind line; an unsure one, or one with English words, as usual', () => {
     const spanish = { ...intent('greeting'), language: { label: 'es', score: 0.95 } };
     expect(policy.decide(input(spanish, {}, 'hola, cómo estás'))).toMatchObject({ rule: 'canned.language' });
+    // Asking to write in another language, in English, is not a change of the bot's settings.
+    expect(policy.decide(input(intent('change_language', 0.9), {}, 'hola! is ok if I write in spanish?'))).toMatchObject({
+      rule: 'canned.language',
+    });
     expect(policy.decide(input({ ...spanish, language: { label: 'es', score: 0.4 } }, {}, 'hola, cómo estás'))).toMatchObject({
       rule: 'canned.social',
     });

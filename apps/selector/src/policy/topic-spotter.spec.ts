@@ -27,6 +27,8 @@ describe('the topic spotter (data/topics.json)', () => {
     ['I think I want to learn the guitar', { topic: 'hobbies' }],
     ["today is my son's birthday. he would have been 8", { topic: 'grief', relation: 'son' }],
     ['we said goodbye to my dad this morning. the nurses were lovely', { topic: 'grief', relation: 'dad' }],
+    ['had to have my dog put down this morning lol', { topic: 'grief', relation: 'dog' }],
+    ['we had to put our cat to sleep', { topic: 'grief' }],
     ['my aunt is in hospice now', { topic: 'illness', relation: 'aunt' }],
     ['my girlfriend forgot our anniversary', { topic: 'letdown', relation: 'girlfriend' }],
     ['stuck at the airport, flight delayed 4 hrs', { topic: 'travel_trouble' }],
@@ -118,6 +120,7 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot("I won't lie, I'm sick of this")).toEqual({});
     expect(spotter.spot('my phone died, do u know the time').topic).toBeUndefined();
     expect(spotter.spot('died 64 times. i counted').topic).toBeUndefined();
+    expect(spotter.spot('he walked in at the exact second it died').topic).toBeUndefined();
     expect(spotter.spot("i'm dying of boredom").topic).toBe('bored');
   });
 
