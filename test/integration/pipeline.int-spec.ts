@@ -60,7 +60,7 @@ describe('pipeline through real Kafka, real NLU models and chdb', () => {
     const models = rows.outcomes[0].candidate_models as string[];
     expect(models).toHaveLength(listed.length);
     expect(models[listed.findIndex((c) => c.generator === 'retrieval')]).toMatch(
-      /^response-bank@[\d.]+\+minilm-l6-v2-int8\+reply-ranker@[\d.]+$/,
+      /^response-bank@[\d.]+\+minilm-l6-v2-int8\+reply-ranker@[\d.]+\+tone@[\d.]+$/,
     );
     const { arrived, missed } = rows.outcomes[0] as { arrived: string[]; missed: string[] };
     expect([...arrived, ...missed].sort()).toEqual(
