@@ -66,6 +66,13 @@ describe('embedding retrieval over the response bank', () => {
       { text: "idk how i'm supposed to get experience if nobody gives me any", history: [{ user: misread, bot: 'Oh.' }] },
     ]);
     expect(leaning.origin).not.toBe('story');
+    // A detail read, not surely, as the story's opposite (a win inside a grievance) carries the grievance on.
+    const grievance = 'my landlord kept my whole deposit for a scratch on the door';
+    const [more] = await generator.generate([
+      { text: 'i cleaned that flat for two days before i left', history: [{ user: grievance, bot: 'Oh.' }] },
+    ]);
+    expect(more.origin).toBe('story');
+    expect(continuations.annoyed).toContain(more.text);
   });
 
   it("reads a short answer in the light of the bot's previous reply", async () => {

@@ -179,6 +179,14 @@ const responseBankManifestSchema = z.object({
        * vote, and its probability is the tone line's score (the policy's bar, and storyBelow, are on it).
        */
       classifier: z.string().min(1).optional(),
+      /**
+       * Tones of opposite sign (e.g. [["win", "sweet", "excited"], ["annoyed", "unlucky", "down"]]):
+       * a message read below `overruleBelow` as a tone of one side, in a story whose earlier message
+       * reads as one of the other, gets the story's continuation line instead ("i spent 3 months on
+       * that dashboard" after "my boss took credit for my project" is not a win).
+       */
+      opposite: z.tuple([z.array(z.string().min(1)), z.array(z.string().min(1))]).optional(),
+      overruleBelow: z.number().min(0).max(1).optional(),
     })
     .strict()
     .optional(),

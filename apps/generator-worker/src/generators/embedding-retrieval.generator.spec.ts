@@ -1,5 +1,5 @@
 import type { Hit } from '@app/models';
-import { pick, storyReply, toneReply } from './embedding-retrieval.generator';
+import { overruled, pick, storyReply, toneReply } from './embedding-retrieval.generator';
 
 /** A hit whose reply vector is one-hot at `slot`: a fake ranker reads the slot as the fit. */
 const hit = (reply: string, score: number, source: 'persona' | 'corpus' = 'corpus', slot = 0): Hit => {
@@ -168,5 +168,26 @@ describe('storyReply', () => {
 
   it('does not repeat a continuation line the bot said lately', () => {
     expect(storyReply('and then', [unlucky, undefined], 0.3, lines, saidLines(...lines.unlucky))).toBeUndefined();
+  });
+});
+
+describe('overruled', () => {
+  const opposite: [string[], string[]] = [
+    ['win', 'sweet'],
+    ['annoyed', 'unlucky'],
+  ];
+  const vote = (tone: string, score: number) => ({ tone, score, share: score });
+
+  it("lets a story's reading overrule a detail read, not surely, as a tone of the other sign", () => {
+    expect(overruled(vote('win', 0.6), [vote('annoyed', 0.7), undefined], 0.5, 0.8, opposite)).toBe(true);
+    expect(overruled(vote('annoyed', 0.6), [undefined, vote('win', 0.9)], 0.5, 0.8, opposite)).toBe(true);
+  });
+
+  it('keeps a sure reading, one of the same sign, a tone of neither side, and a story read unsurely', () => {
+    expect(overruled(vote('win', 0.85), [vote('annoyed', 0.7)], 0.5, 0.8, opposite)).toBe(false);
+    expect(overruled(vote('sweet', 0.6), [vote('win', 0.7)], 0.5, 0.8, opposite)).toBe(false);
+    expect(overruled(vote('funny', 0.6), [vote('annoyed', 0.7)], 0.5, 0.8, opposite)).toBe(false);
+    expect(overruled(vote('win', 0.6), [vote('annoyed', 0.4)], 0.5, 0.8, opposite)).toBe(false);
+    expect(overruled(vote('win', 0.6), [vote('annoyed', 0.7)], 0.5, undefined, opposite)).toBe(false);
   });
 });

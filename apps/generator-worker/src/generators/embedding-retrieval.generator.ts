@@ -128,6 +128,10 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
         const story = storyReply(request.text, stories[i], tone.storyBelow, this.continuations, said, lean[i]);
         if (story) return story;
       }
+      if (tone.storyBelow !== undefined && overruled(own[i], stories[i], tone.storyBelow, tone.overruleBelow, tone.opposite)) {
+        const story = storyReply(request.text, stories[i], tone.storyBelow, this.continuations, said);
+        if (story) return story;
+      }
       return toneReply(request.text, own[i], this.toneLines, said) ?? picked;
     });
   }
@@ -245,6 +249,26 @@ export function storyReply(
     return text === undefined ? undefined : { text, score: vote.score, origin: 'story' };
   }
   return undefined;
+}
+
+/**
+ * Whether a message's own reading is overruled by its story's: read below `below` as a tone of one
+ * side of `opposite`, while the story's latest earlier message read at least `storyAt` sure is of
+ * the other side ("i spent 3 months on that dashboard" reads as a win alone; after "my boss took
+ * credit for my project" it is more of the annoyance).
+ */
+export function overruled(
+  own: ToneVote | undefined,
+  earlier: (ToneVote | undefined)[],
+  storyAt: number,
+  below: number | undefined,
+  opposite: [string[], string[]] | undefined,
+): boolean {
+  if (!own || below === undefined || !opposite || own.score >= below) return false;
+  const story = earlier.find((vote) => vote && vote.score >= storyAt);
+  if (!story) return false;
+  const side = (tone: string) => (opposite[0].includes(tone) ? 0 : opposite[1].includes(tone) ? 1 : -1);
+  return side(own.tone) >= 0 && side(story.tone) >= 0 && side(own.tone) !== side(story.tone);
 }
 
 /** The first of `options` the bot has not said lately, starting at a place the message picks (two conversations do not hear the same line first). */

@@ -171,6 +171,8 @@ describe('the response policy (data/policy.json)', () => {
       "we're going for wings after tho",
       'anyway the dog is fine',
       'at least it stopped raining',
+      "a pilot waved at me through the fence i'm so happy",
+      'he seems totally fine and is begging for treats lol',
     ])
       expect(policy.decide(input(statement, { candidates: story }, turn)).rule).not.toBe('generative.story');
   });
