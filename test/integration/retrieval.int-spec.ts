@@ -22,7 +22,7 @@ describe('embedding retrieval over the response bank', () => {
       expect(alone.score).toBeCloseTo(batch[i].score, 4);
     }
     const bank = JSON.parse(readFileSync(join(projectRoot(), 'models', 'response-bank', 'manifest.json'), 'utf8')) as { version: string };
-    expect(generator.modelVersion).toBe(`response-bank@${bank.version}+minilm-l6-v2-int8+reply-ranker@1.0.0+tone@1.0.0`);
+    expect(generator.modelVersion).toBe(`response-bank@${bank.version}+minilm-l6-v2-int8+reply-ranker@1.0.0+tone@1.1.0`);
   });
 
   it("keeps the bot's voice where a persona line fits", async () => {

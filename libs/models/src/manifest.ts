@@ -187,6 +187,24 @@ const responseBankManifestSchema = z.object({
        */
       opposite: z.tuple([z.array(z.string().min(1)), z.array(z.string().min(1))]).optional(),
       overruleBelow: z.number().min(0).max(1).optional(),
+      /**
+       * Words that say something went wrong ("didn't get", "let us go", "not invited"), a
+       * case-insensitive regular expression: a message with them is never read as a tone of
+       * `opposite`'s first side (good news); its best tone of the rest stands. The model reads
+       * "didn't get the chair" next to getting it.
+       */
+      setback: z
+        .string()
+        .min(1)
+        .refine((source) => {
+          try {
+            new RegExp(source, 'iu');
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'not a regular expression')
+        .optional(),
     })
     .strict()
     .optional(),

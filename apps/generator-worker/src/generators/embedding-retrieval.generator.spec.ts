@@ -1,5 +1,5 @@
 import type { Hit } from '@app/models';
-import { overruled, pick, storyReply, toneReply } from './embedding-retrieval.generator';
+import { overruled, pick, storyReply, toneReply, withoutGoodNews } from './embedding-retrieval.generator';
 
 /** A hit whose reply vector is one-hot at `slot`: a fake ranker reads the slot as the fit. */
 const hit = (reply: string, score: number, source: 'persona' | 'corpus' = 'corpus', slot = 0): Hit => {
@@ -189,5 +189,28 @@ describe('overruled', () => {
     expect(overruled(vote('funny', 0.6), [vote('annoyed', 0.7)], 0.5, 0.8, opposite)).toBe(false);
     expect(overruled(vote('win', 0.6), [vote('annoyed', 0.4)], 0.5, 0.8, opposite)).toBe(false);
     expect(overruled(vote('win', 0.6), [vote('annoyed', 0.7)], 0.5, undefined, opposite)).toBe(false);
+  });
+});
+
+describe('withoutGoodNews', () => {
+  const setback = /\b(?:didn'?t|did not) get\b|\blet (?:\w+ )?(?:of us )?go\b/iu;
+  const good = ['win', 'sweet', 'excited'];
+  const read = [
+    { name: 'win', score: 0.44 },
+    { name: 'unlucky', score: 0.32 },
+    { name: 'none', score: 0.08 },
+  ];
+
+  it('drops good-news tones from the reading of a message that says something went wrong', () => {
+    expect(withoutGoodNews("didn't get the chair. two years practising that concerto", read, setback, good).map((l) => l.name)).toEqual([
+      'unlucky',
+      'none',
+    ]);
+    expect(withoutGoodNews('They let forty of us go at the plant today', read, setback, good)[0].name).toBe('unlucky');
+  });
+
+  it('keeps the reading of any other message, and without a setback pattern', () => {
+    expect(withoutGoodNews('got the chair!! two years practising that concerto', read, setback, good)).toBe(read);
+    expect(withoutGoodNews("didn't get the chair", read, undefined, good)).toBe(read);
   });
 });

@@ -51,6 +51,8 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   /** Users' messages, so the next turn's query can lean on the message before it without embedding it again. */
   private readonly messageCache = new EmbeddingCache(10_000);
   private toneLines: Record<string, string[]> = {};
+  /** Words that say something went wrong (the bank's tone.setback). */
+  private setback?: RegExp;
   private continuations: Record<string, string[]> = {};
   private toneModel?: TextClassifier;
   /** Users' messages read by the tone model: the next turns read them again as the story's earlier messages. */
@@ -80,6 +82,7 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
       this.toneLines = reactions.tones;
       this.continuations = reactions.continuations;
       if (manifest.tone.classifier) this.toneModel = await this.repository.load(manifest.tone.classifier);
+      if (manifest.tone.setback) this.setback = new RegExp(manifest.tone.setback, 'iu');
     }
     if (this.ranker && this.ranker.dimension !== encoder.dimension)
       throw new Error(`${this.ranker.id} scores ${this.ranker.dimension}-d embeddings, ${encoder.name} makes ${encoder.dimension}`);
@@ -160,7 +163,7 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
     const predictions = await this.toneModel.predict(unread);
     const asVote = (label?: { name: string; score: number }) => label && { tone: label.name, score: label.score, share: label.score };
     unread.forEach((text, j) => {
-      const labels = predictions[j].labels;
+      const labels = withoutGoodNews(text, predictions[j].labels, this.setback, this.manifest.tone?.opposite?.[0]);
       this.toneCache.set(text, { vote: asVote(labels[0])!, lean: asVote(labels.find((l) => l.name !== NO_TONE)) });
     });
     const read = (text: string) => (text ? this.toneCache.get(text) : undefined);
@@ -269,6 +272,21 @@ export function overruled(
   if (!story) return false;
   const side = (tone: string) => (opposite[0].includes(tone) ? 0 : opposite[1].includes(tone) ? 1 : -1);
   return side(own.tone) >= 0 && side(story.tone) >= 0 && side(own.tone) !== side(story.tone);
+}
+
+/**
+ * A reading's tones, best first, without the good-news ones when the message says something went
+ * wrong (`setback`): "didn't get the chair. two years practising that concerto" reads as a win
+ * alone, its best tone of the rest (unlucky) stands.
+ */
+export function withoutGoodNews<T extends { name: string }>(
+  text: string,
+  labels: T[],
+  setback: RegExp | undefined,
+  good: string[] | undefined,
+): T[] {
+  if (!setback || !good || !setback.test(text)) return labels;
+  return labels.filter((label) => !good.includes(label.name));
 }
 
 /** The first of `options` the bot has not said lately, starting at a place the message picks (two conversations do not hear the same line first). */

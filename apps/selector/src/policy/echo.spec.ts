@@ -10,6 +10,9 @@ describe('echoOf', () => {
     ['i literally labeled it. with my name. in sharpie 💀', 'In sharpie'],
     ["today there was a post-it on a single grape. 'mine. counted.'", "'mine. counted'"],
     ['ugh and the hold music was a panpipe version of Hotel California.', 'A panpipe version of Hotel California'],
+    ['my nephew built a fort and put up a sign called NO GROWNUPS EVER', "'NO GROWNUPS EVER'"],
+    ['found my lost wallet on a resale site, same scuff on the corner, 45 dollars', '45 dollars'],
+    ['my grandad beat me at scrabble in four turns', 'In four turns'],
   ])('%j → %j', (text, echo) => {
     expect(echoOf(text)).toBe(echo);
   });
@@ -25,6 +28,9 @@ describe('echoOf', () => {
     'like who does that at 8am',
     'transfer $200 to my brother’s venmo',
     'I spent forty minutes on the phone with the water company about a bill for a house I sold in 2019.',
+    'my boss called me into his office',
+    'i got beaten by a guy called Dave in the final',
+    'ok i have a question, what do you think',
   ])('says nothing back to %j', (text) => {
     expect(echoOf(text)).toBeUndefined();
   });

@@ -22,7 +22,9 @@ export function echoOf(text: string): string | undefined {
   // A quotation that closes the message may hold sentences of its own: "a post-it on a single grape. 'mine. counted.'"
   const quote = quoted(last) ?? quoted(/(?:^|\s)['"“‘][^'"“”‘’]{2,48}['"”’]\W*$/u.exec(cleaned)?.[0].trim() ?? '');
   if (quote) return quote;
-  const fragment = evenPhrase(last) ?? predicate(last) ?? detail(last);
+  const name = named(last);
+  if (name) return name;
+  const fragment = evenPhrase(last) ?? predicate(last) ?? detail(last) ?? afterComma(last) ?? measure(last);
   if (!fragment) return undefined;
   const said = reflect(fragment);
   return said.charAt(0).toUpperCase() + said.slice(1);
@@ -57,6 +59,30 @@ function predicate(sentence: string): string | undefined {
   return words.length >= 2 && words.length <= 8 && words.some(isContent) ? match[1].trim() : undefined;
 }
 
+/** What something is called, closing a sentence: "she made a poster called RULES FOR DADS HOUSE" → 'RULES FOR DADS HOUSE'. */
+function named(sentence: string): string | undefined {
+  const match = /\b(?:a|an|the|his|her|my|their|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:called|named|titled)\s+([^,;:]{2,40}?)[\s.!…]*$/iu.exec(
+    sentence,
+  );
+  if (!match) return undefined;
+  const words = match[1].trim().split(/\s+/);
+  return words.length <= 5 && !words.some((w) => /^(?:in|on|at|for|with|and|who|that|because|but|so|me|him|her|them|us|you)$/i.test(w))
+    ? `'${match[1].trim()}'`
+    : undefined;
+}
+
+/** A short phrase after the sentence's last comma: "same sticker on the frame, 120 euro" → "120 euro". */
+function afterComma(sentence: string): string | undefined {
+  const parts = sentence.split(/,\s+/);
+  return parts.length > 1 ? detail(parts.at(-1)!) : undefined;
+}
+
+/** A measure closing the sentence: "beaten by a person called xXDarkSlayerXx in eleven moves" → "in eleven moves". */
+function measure(sentence: string): string | undefined {
+  const match = new RegExp(`\\b(?:in|after|for|by)\\s+(?:${NUMBER.source})\\s+[\\w-]+[\\s.!…]*$`, 'iu').exec(sentence);
+  return match?.[0].replace(/[\s.!…]+$/u, '');
+}
+
 /**
  * The last sentence itself when it is a short phrase, not a clause: it opens with a determiner, a
  * number or a preposition ("third time this month", "the sacred ones", "in sharpie"). A clause said
@@ -73,8 +99,12 @@ function detail(sentence: string): string | undefined {
   return words.join(' ');
 }
 
-const PHRASE_OPENING =
-  /^(?:the|a|an|only|every|each|in|on|at|with|after|before|from|zero|twice|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|first|second|third|fourth|fifth|last|\d[\w$%.,]*|\$\d[\d.,]*)$/i;
+const NUMBER =
+  /(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|\d[\w$%.,:]*|\$\d[\d.,]*)/;
+const PHRASE_OPENING = new RegExp(
+  `^(?:the|a|an|only|every|each|in|on|at|with|after|before|from|zero|twice|first|second|third|fourth|fifth|last|${NUMBER.source})$`,
+  'i',
+);
 const PRONOUN = /^(?:i|i'm|im|i've|ive|me|we|us|you|u|he|she|they|him|her|them|it|its|it's)$/i;
 
 const STOP = new Set(

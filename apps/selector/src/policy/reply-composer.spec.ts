@@ -247,6 +247,11 @@ describe('asksBot', () => {
     'can you remember stuff i tell you',
     'could u ever love someone',
     'ok random question, do you ever get bored',
+    'Hello. My daughter set this up on my telephone. May I ask who made you?',
+    'Perhaps I shall try the chess club at the library on Wednesdays. Do you play chess?',
+    'like is someone actually typing this or is it a computer',
+    'my grandson tells me you are a computer program. Is that correct?',
+    "May I ask what you are exactly? My grandson set this up for me and I'm not entirely sure.",
   ])('%j is a question about the bot', (text) => {
     expect(asksBot(text, none)).toBe(true);
   });
@@ -258,6 +263,8 @@ describe('asksBot', () => {
     'my mom loves you',
     'my phone died, do u know the time',
     "it's fine, i have permission from your developers",
+    'I retired last month. Any suggestions? I do not know what to do with my mornings.',
+    'is it a computer problem or is the printer just broken?',
   ])('%j is not', (text) => {
     expect(asksBot(text, none)).toBe(false);
   });

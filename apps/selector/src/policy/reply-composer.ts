@@ -239,7 +239,25 @@ export function asksBot(text: string, signals: Signals): boolean {
   // What the bot can do as a being (not a task): "can you remember stuff i tell you", "could you ever love someone", "ok random question, do you ever get bored".
   const ability =
     /^\W*(?:[\w']+[,!.]?\s+){0,3}?(?:can|could|will|would|do) (?:you|u) (?:\w+ )?(?:remember|forget|see|hear|feel|think|dream|sleep|love|learn|get bored|get tired)\b/i;
+  // A question among other sentences is asked in its own: "Hello. My daughter set this up on my telephone. May I ask who made you?"
+  const asked = [text, ...questionSentences(text)];
   return (
-    opening.test(text) || identity.test(text) || ability.test(text) || (question && /^\W*(?:\w+[,!.]?\s+)?(?:you|your|u|ur)\b/i.test(text))
+    asked.some((sentence) => opening.test(sentence) || ability.test(sentence)) ||
+    identity.test(text) ||
+    MACHINE.test(text) ||
+    (question && /^\W*(?:\w+[,!.]?\s+)?(?:you|your|u|ur)\b/i.test(text))
   );
+}
+
+/** "is someone actually typing this or is it a computer", "my grandson tells me you are a computer program. Is that correct?" */
+const MACHINE =
+  /\b(?:(?:is|are) (?:someone|somebody|a (?:person|human)) (?:actually |really )?(?:typing|writing|there)|(?:you(?:'re| are)|is (?:it|this|that)|are (?:you|u)) (?:just |really |actually )?(?:a |an )?(?:real (?:person|human)|computer(?: program)?|program|machine|bot|robot|ai)(?=\s*(?:[?.,!]|or\b|$))[^?]*\?)/i;
+
+/** Each question of a message of several sentences ("… on Wednesdays. Do you play chess?", "May I ask what you are exactly? My grandson …"). */
+function questionSentences(text: string): string[] {
+  const sentences = text.trim().split(/(?<=[.!?…])\s+/);
+  if (sentences.length < 2) return [];
+  return sentences
+    .filter((s) => /\?\s*$/.test(s))
+    .map((s) => s.replace(/^\W*(?:may i ask|can i ask|quick question|so|and|but|also)[,:]?\s+/i, ''));
 }

@@ -156,7 +156,18 @@ describe('the response policy (data/policy.json)', () => {
     ])
       expect(policy.decide(input(negative, { candidates: tone(0.55) }, ask)).rule).not.toBe('generative.tone');
     // A tone line scored high is still not a reply from the corpus.
-    expect(policy.decide(input(intent('small_talk'), { candidates: tone(0.9) })).rule).toBe('generative.tone');
+    expect(policy.decide(input(intent('small_talk'), { candidates: tone(0.7) })).rule).toBe('generative.tone');
+  });
+
+  it('serves a sure tone line (0.8) before a topic line, except on a heavy topic or a question', () => {
+    const tone = (score: number) => ({ retrieval: { text: 'Nerves just mean it matters.', score, origin: 'tone' } });
+    const knee = 'Knee replacement at 7am tomorrow. Nothing to eat after midnight.';
+    expect(policy.decide(input(intent('small_talk'), { topic: 'food', candidates: tone(0.85) }, knee)).rule).toBe('generative.tone_sure');
+    expect(policy.decide(input(intent('small_talk'), { topic: 'food', candidates: tone(0.7) }, knee)).rule).toBe('canned.topic');
+    expect(policy.decide(input(intent('small_talk'), { topic: 'grief', candidates: tone(0.95) })).rule).toBe('canned.topic');
+    expect(policy.decide(input(intent('small_talk'), { topic: 'food', candidates: tone(0.95) }, 'what should i eat')).rule).not.toBe(
+      'generative.tone_sure',
+    );
   });
 
   it("carries a story's reaction on from 0.5, but not into a message that turns it", () => {
@@ -239,6 +250,11 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(input(request('meeting_schedule'), { topic: 'work' }))).toMatchObject({ rule: 'canned.task' });
     const question = { ...intent('balance'), dialogAct: { label: 'question', score: 0.9 } };
     expect(policy.decide(input(question))).toMatchObject({ rule: 'canned.task' });
+    // A plan of the user's own, in a task's words, is news.
+    const plan = 'gonna ask her to formal tomorrow. in person. not over text';
+    expect(policy.decide(input({ ...intent('text', 0.72), dialogAct: { label: 'command', score: 0.9 } }, {}, plan)).rule).not.toBe(
+      'canned.task',
+    );
   });
 
   it('declines a rewrite attempt with its own line, and greets a user who gives their name by it', () => {
@@ -391,10 +407,24 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(input(intent('oos', 0.99), { candidates }))).toMatchObject({ rule: 'generative.context' });
   });
 
-  it('refuses a policy whose last rule is not an unconditional fallback, or that names an unknown group', () => {
+  it('refuses a policy whose last rule is not an unconditional fallback, or that names an unknown group or condition', () => {
     const file = policyFileSchema.parse(JSON.parse(JSON.stringify(policy.file)));
     expect(() => new ResponsePolicy({ ...file, rules: file.rules.slice(0, -1) })).toThrow(/last rule/);
-    const badGroup = { ...file, rules: [{ ...file.rules[0], when: { intentIn: 'nope' } }, ...file.rules.slice(1)] };
-    expect(() => new ResponsePolicy(badGroup)).toThrow(/no intent group nope/);
+    const when = (condition: object) => ({ ...file, rules: [{ ...file.rules[0], when: condition }, ...file.rules.slice(1)] });
+    expect(() => new ResponsePolicy(when({ intentIn: 'nope' }))).toThrow(/no intent group nope/);
+    expect(() => new ResponsePolicy(when({ is: 'nope' }))).toThrow(/no condition nope/);
+    const looped = { ...when({ is: 'a' }), conditions: { a: { not: { is: 'b' } }, b: { any: [{ is: 'a' }] } } };
+    expect(() => new ResponsePolicy(looped)).toThrow(/condition a refers to itself/);
+  });
+
+  it('reads a named condition where a rule says `is`', () => {
+    const file = policyFileSchema.parse(JSON.parse(JSON.stringify(policy.file)));
+    const named = new ResponsePolicy({
+      ...file,
+      conditions: { ...file.conditions, zebra: { matches: '\\bzebras?\\b' } },
+      rules: [{ name: 'canned.zebra', why: 'test', when: { is: 'zebra' }, then: { canned: ['mood.neutral'] } }, ...file.rules],
+    });
+    expect(named.decide(input({}, {}, 'a zebra at the bus stop')).rule).toBe('canned.zebra');
+    expect(named.decide(input({}, {}, 'hello there')).rule).not.toBe('canned.zebra');
   });
 });

@@ -42,6 +42,8 @@ type Condition = {
   afterRule?: string[];
   minTurns?: number;
   lowConfidence?: boolean;
+  /** A named condition of the policy file's `conditions` holds (one written once, used by several rules). */
+  is?: string;
   any?: Condition[];
   all?: Condition[];
   not?: Condition;
@@ -80,6 +82,7 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       afterRule: z.array(z.string()).optional(),
       minTurns: z.number().int().min(0).optional(),
       lowConfidence: z.boolean().optional(),
+      is: z.string().optional(),
       any: z.array(conditionSchema).optional(),
       all: z.array(conditionSchema).optional(),
       not: conditionSchema.optional(),
@@ -120,6 +123,8 @@ export const policyFileSchema = z.object({
   }),
   generatorSources: z.record(z.string(), z.enum(['retrieval', 'generative'])),
   intentGroups: z.record(z.string(), z.array(z.string())),
+  /** Conditions several rules share, by name (a rule's `is`). */
+  conditions: z.record(z.string(), conditionSchema).default({}),
   rules: z.array(ruleSchema).min(1),
 });
 
@@ -187,9 +192,15 @@ export class ResponsePolicy {
       this.grouped.set(group, new Set(intents));
       if (!intents.includes('*')) intents.forEach((intent) => this.named.add(intent));
     }
-    const check = (condition: Condition) => {
+    const check = (condition: Condition, naming: string[] = []) => {
       if (condition.intentIn && !this.grouped.has(condition.intentIn)) throw new Error(`policy: no intent group ${condition.intentIn}`);
-      [...(condition.any ?? []), ...(condition.all ?? []), ...(condition.not ? [condition.not] : [])].forEach(check);
+      if (condition.is !== undefined) {
+        const named = file.conditions[condition.is];
+        if (!named) throw new Error(`policy: no condition ${condition.is}`);
+        if (naming.includes(condition.is)) throw new Error(`policy: condition ${condition.is} refers to itself`);
+        check(named, [...naming, condition.is]);
+      }
+      [...(condition.any ?? []), ...(condition.all ?? []), ...(condition.not ? [condition.not] : [])].forEach((c) => check(c, naming));
     };
     file.rules.forEach((rule) => check(rule.when));
     const last = file.rules[file.rules.length - 1];
@@ -257,6 +268,7 @@ export class ResponsePolicy {
       const low = !signals.intent || signals.intent.score < thresholds.lowConfidence || signals.intent.label === 'oos';
       if (condition.lowConfidence !== low) return false;
     }
+    if (condition.is !== undefined && !this.holds(this.file.conditions[condition.is], input)) return false;
     if (condition.any && !condition.any.some((c) => this.holds(c, input))) return false;
     if (condition.all && !condition.all.every((c) => this.holds(c, input))) return false;
     if (condition.not && this.holds(condition.not, input)) return false;
