@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { regexSource } from '@app/contracts';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
 
@@ -193,18 +194,7 @@ const responseBankManifestSchema = z.object({
        * `opposite`'s first side (good news); its best tone of the rest stands. The model reads
        * "didn't get the chair" next to getting it.
        */
-      setback: z
-        .string()
-        .min(1)
-        .refine((source) => {
-          try {
-            new RegExp(source, 'iu');
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'not a regular expression')
-        .optional(),
+      setback: regexSource.optional(),
     })
     .strict()
     .optional(),

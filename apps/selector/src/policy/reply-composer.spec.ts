@@ -252,6 +252,8 @@ describe('asksBot', () => {
     'like is someone actually typing this or is it a computer',
     'my grandson tells me you are a computer program. Is that correct?',
     "May I ask what you are exactly? My grandson set this up for me and I'm not entirely sure.",
+    'like who am i actually talking to rn',
+    'ok last one, if u got one day as a human what would u do',
   ])('%j is a question about the bot', (text) => {
     expect(asksBot(text, none)).toBe(true);
   });
@@ -265,6 +267,7 @@ describe('asksBot', () => {
     "it's fine, i have permission from your developers",
     'I retired last month. Any suggestions? I do not know what to do with my mornings.',
     'is it a computer problem or is the printer just broken?',
+    'ok honestly if you were me what would you do',
   ])('%j is not', (text) => {
     expect(asksBot(text, none)).toBe(false);
   });

@@ -26,6 +26,7 @@ import { ReplyTemplates } from './reply-templates';
 import { ResponsePolicy, type PolicyDecision } from './response-policy';
 import { SafetyScreen, normalize } from './safety-screen';
 import { AbuseCues } from './abuse-cues';
+import { choiceOf } from './choice';
 import { echoOf } from './echo';
 import { recallAbout } from './recall';
 import { slotValues } from './slots';
@@ -100,6 +101,7 @@ export class ReplyComposer {
       recall: spotted.relation ? recallAbout(turns, spotted.relation) : undefined,
       // A short answer to the bot's own question ("4 hours 12 min" after "how long did it take?") is not news to react to.
       echo: answersBot(turns, text) ? undefined : echoOf(text),
+      choice: choiceOf(text),
     };
     const recent = new Set(turns.map((turn) => turn.templateKey).filter(Boolean));
     const saidLately = new Set(turns.slice(-RECENT_REPLIES).map((turn) => normalize(turn.replyText)));
@@ -231,19 +233,24 @@ const RECENT_REPLIES = 6;
 
 /** "what's your favorite movie?", "do you even sleep?", "if you could watch one movie...": a question about the bot itself. */
 export function asksBot(text: string, signals: Signals): boolean {
+  // Advice asked in the bot's shoes is about the user: "if you were me what would you do".
+  if (/\bif (?:you|u) were (?:me|in my)\b/i.test(text)) return false;
   const question = /\?\s*$/.test(text) || signals.dialogAct?.label === 'question';
   // The pronoun near the start of a question, so "is it normal to still miss your ex" (generic "your") is not one.
   const opening =
     /^(?!\W*how do (?:you|u)\b)\W*(?:[\w']+[,!.]?\s+){0,2}?(?:what'?s|whats|what|which|who|where|when|why|how|do|does|did|are|is|have|has|if)\s+(?:[\w']+\s+){0,4}?(?:you|your|yours|u|ur|yourself)\b/i;
-  const identity = /\b(?:who am i talking to|who is this|who are (?:you|u))\b/i;
+  const identity = /\b(?:who am i (?:actually |really )?talking to|who is this|who are (?:you|u))\b/i;
   // What the bot can do as a being (not a task): "can you remember stuff i tell you", "could you ever love someone", "ok random question, do you ever get bored".
   const ability =
     /^\W*(?:[\w']+[,!.]?\s+){0,3}?(?:can|could|will|would|do) (?:you|u) (?:\w+ )?(?:remember|forget|see|hear|feel|think|dream|sleep|love|learn|get bored|get tired)\b/i;
+  // A hypothetical about the bot's life: "ok last one, if u got one day as a human what would u do".
+  const hypothetical = /\bif (?:you|u) (?:were|got|had|could|woke up)\b[^.!?]*\b(?:what|which|where|who|how)\b/i;
   // A question among other sentences is asked in its own: "Hello. My daughter set this up on my telephone. May I ask who made you?"
   const asked = [text, ...questionSentences(text)];
   return (
     asked.some((sentence) => opening.test(sentence) || ability.test(sentence)) ||
     identity.test(text) ||
+    hypothetical.test(text) ||
     MACHINE.test(text) ||
     (question && /^\W*(?:\w+[,!.]?\s+)?(?:you|your|u|ur)\b/i.test(text))
   );

@@ -5,7 +5,20 @@ import { repoRoot } from '@app/contracts';
 /** Values for a line's {slots}; a line with a slot that has no value is not used. */
 export type SlotValues = Partial<
   Record<
-    'name' | 'mention' | 'person' | 'pet' | 'place' | 'thing' | 'relation' | 'recall' | 'echo' | 'time' | 'date' | 'weekday' | 'christmas',
+    | 'name'
+    | 'mention'
+    | 'person'
+    | 'pet'
+    | 'place'
+    | 'thing'
+    | 'relation'
+    | 'recall'
+    | 'echo'
+    | 'choice'
+    | 'time'
+    | 'date'
+    | 'weekday'
+    | 'christmas',
     string
   >
 >;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { repoRoot } from '@app/contracts';
+import { regexSource, repoRoot } from '@app/contracts';
 import { looksEnglish, type Signals } from '@app/dialogue-state';
 import type { Realized } from './reply-templates';
 
@@ -64,17 +64,7 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       asksBot: z.boolean().optional(),
       insultCue: z.boolean().optional(),
       addressesBot: z.boolean().optional(),
-      matches: z
-        .string()
-        .refine((source) => {
-          try {
-            new RegExp(source, 'iu');
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'not a regular expression')
-        .optional(),
+      matches: regexSource.optional(),
       maxWords: z.number().int().min(1).optional(),
       languageNot: z.array(z.string()).optional(),
       namesSelf: z.boolean().optional(),

@@ -60,6 +60,8 @@ describe('the topic spotter (data/topics.json)', () => {
     ['what if i sit at the wrong table at lunch', { topic: 'what_if' }],
     ['should we call someone or is that dramatic', { topic: 'reassure' }],
     ['would you rather: sing everything you say or only whisper forever', { topic: 'play' }],
+    ['ok i pick the first one. your turn, give me one', { topic: 'play' }],
+    ['ugh evil. make the next one even harder', { topic: 'play' }],
     ['then can you call my landlord for me lol', { topic: 'request' }],
     ['its been like 4 hours, do i bake it anyway or is it ruined', { topic: 'advice' }],
     ["It's due Friday. How do I even explain that to the librarian", { topic: 'tips' }],

@@ -1,0 +1,26 @@
+import { choiceOf } from './choice';
+
+describe('choiceOf', () => {
+  it.each([
+    ['should i text him or wait', 'Text him'],
+    ['should i text him or just wait it out lol', 'Text him'],
+    ['Should I confess or just refill it and hope', 'Confess'],
+    ['should i bring him real food or is that against the rules', 'Bring him real food'],
+    ['do i bake it anyway or is it ruined', 'Bake it anyway'],
+    ['should we go to the party or stay home', 'Go to the party'],
+    ['honestly do i just leave it or tell my boss', 'Tell your boss'],
+  ])('%j → %j', (text, choice) => {
+    expect(choiceOf(text)).toBe(choice);
+  });
+
+  it.each([
+    'should i get the red one or the blue one',
+    'should i go running or swimming tomorrow',
+    'what should i do',
+    'should i say something',
+    'i wonder if i should go or not',
+    'should i have said sorry or is that weirder',
+  ])('picks nothing in %j', (text) => {
+    expect(choiceOf(text)).toBeUndefined();
+  });
+});

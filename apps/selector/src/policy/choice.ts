@@ -1,0 +1,52 @@
+import { reflect } from './recall';
+
+/**
+ * The braver of two options the user weighs, said back as advice: "do i delete it or keep it as a
+ * feature" → "Keep it as a feature", "Should I confess or just refill it and hope" → "Confess",
+ * "should i text him or wait" → "Text him". The braver option is the one that does something: an
+ * option that waits, leaves it or does nothing loses, and a second "option" that is a worry ("or
+ * is that against the rules") is no option. Undefined when the message weighs no two actions
+ * ("should i get the red one or the blue one" names things, not actions) or when both act and
+ * nothing tells them apart.
+ */
+export function choiceOf(text: string): string | undefined {
+  const sentence = text
+    .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, ' ')
+    .split(/(?<=[.!?;…])\s+/)
+    .find((s) => /\bor\b/i.test(s) && WEIGHS.test(s));
+  const match = sentence && WEIGHS.exec(sentence);
+  if (!match) return undefined;
+  const first = clean(match[1]);
+  const second = clean(match[2]);
+  if (!first || words(first) > 7) return undefined;
+  let pick: string | undefined;
+  if (WORRY.test(second) || (PASSIVE.test(second) && !PASSIVE.test(first))) pick = first;
+  else if (PASSIVE.test(first) && !PASSIVE.test(second) && !NOT_AN_ACTION.test(second)) pick = second;
+  if (!pick || words(pick) > 7 || NOT_AN_ACTION.test(pick)) return undefined;
+  const said = reflect(pick.replace(/^(?:just|actually|maybe)\s+/i, ''));
+  return said.charAt(0).toUpperCase() + said.slice(1);
+}
+
+/** "should i A or B", "do we A or B" (B may repeat "should i"). */
+const WEIGHS = /\b(?:should|do|shall) (?:i|we) (.+?),? or (?:(?:should|do) (?:i|we) )?(.+?)$/i;
+
+/** A second "option" that is a worry about the first: "or is that against the rules", "or is it ruined". */
+const WORRY = /^(?:is|would|will|does|was) (?:that|it|this)\b/i;
+
+/** An option that does nothing: waiting, leaving it, staying home, just …. */
+const PASSIVE =
+  /^(?:just\b|not\b|wait\b|leave (?:it|them|him|her)\b|let it (?:go|be|slide)|stay (?:home|in|quiet|out of it)|skip\b|ignore\b|do nothing|say nothing|forget (?:it|about it)|give up|hope\b|keep quiet|pretend)/i;
+
+/** Not an action to say back: a thing ("the blue one"), a pronoun, a question word. */
+const NOT_AN_ACTION = /^(?:the|a|an|my|your|that|this|those|these|what|which|who|how|why|when|where|is|are|was|am|not|have|had|been|be)\b/i;
+
+function clean(option: string): string {
+  return option
+    .replace(/(?:[\s,.]+\b(?:lol+|lmao+|haha+|tbh|honestly|idk|though|tho))+$/i, '')
+    .replace(/[\s?!.,…]+$/u, '')
+    .trim();
+}
+
+function words(option: string): number {
+  return option.split(/\s+/).length;
+}
