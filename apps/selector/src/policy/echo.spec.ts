@@ -13,6 +13,8 @@ describe('echoOf', () => {
     ['my nephew built a fort and put up a sign called NO GROWNUPS EVER', "'NO GROWNUPS EVER'"],
     ['found my lost wallet on a resale site, same scuff on the corner, 45 dollars', '45 dollars'],
     ['my grandad beat me at scrabble in four turns', 'In four turns'],
+    ['cleaned out the garage and found three bikes of my brother', 'Three bikes of your brother'],
+    ['my flatmate gave back my jacket with a ketchup stain', 'With a ketchup stain'],
   ])('%j → %j', (text, echo) => {
     expect(echoOf(text)).toBe(echo);
   });
@@ -31,6 +33,8 @@ describe('echoOf', () => {
     'my boss called me into his office',
     'i got beaten by a guy called Dave in the final',
     'ok i have a question, what do you think',
+    'went to the cinema with a friend',
+    'i have two',
   ])('says nothing back to %j', (text) => {
     expect(echoOf(text)).toBeUndefined();
   });

@@ -24,7 +24,7 @@ export function echoOf(text: string): string | undefined {
   if (quote) return quote;
   const name = named(last);
   if (name) return name;
-  const fragment = evenPhrase(last) ?? predicate(last) ?? detail(last) ?? afterComma(last) ?? measure(last);
+  const fragment = evenPhrase(last) ?? predicate(last) ?? detail(last) ?? afterComma(last) ?? measure(last) ?? counted(last);
   if (!fragment) return undefined;
   const said = reflect(fragment);
   return said.charAt(0).toUpperCase() + said.slice(1);
@@ -81,6 +81,20 @@ function afterComma(sentence: string): string | undefined {
 function measure(sentence: string): string | undefined {
   const match = new RegExp(`\\b(?:in|after|for|by)\\s+(?:${NUMBER.source})\\s+[\\w-]+[\\s.!…]*$`, 'iu').exec(sentence);
   return match?.[0].replace(/[\s.!…]+$/u, '');
+}
+
+/**
+ * A counted thing or a thing with a flaw closing the sentence: "i alphabetized my spice rack and
+ * found three jars of cumin" → "three jars of cumin", "returned it with a mustard stain" → "with a
+ * mustard stain" (two words after the article: "with a friend" is not a detail).
+ */
+function counted(sentence: string): string | undefined {
+  const match =
+    new RegExp(
+      `\\b(?:found|got|bought|brought|ate|made|have|has|had|and|only)\\s+((?:${NUMBER.source})\\s+[\\w'-]+(?:\\s+of\\s+(?:my\\s+|his\\s+|her\\s+|the\\s+)?[\\w'-]+)?)[\\s.!…]*$`,
+      'iu',
+    ).exec(sentence) ?? /\b(with\s+(?:a|an)\s+[\w'-]{3,}\s+[\w'-]{3,})[\s.!…]*$/iu.exec(sentence);
+  return match && match[1].split(/\s+/).some(isContent) ? match[1] : undefined;
 }
 
 /**
