@@ -50,6 +50,24 @@ describe('pick', () => {
     expect(pick('passed the driving test!!', [done, ahead], { personaMargin: 0.02 }).text).toBe('YES! A pass is a pass.');
   });
 
+  it('reads being forgotten or left out as a negation', () => {
+    const remembered = {
+      ...hit('Aww, being remembered like that is its own love language.', 0.72, 'persona'),
+      entry: {
+        prompt: 'my friend remembered my coffee order',
+        reply: 'Aww, being remembered like that is its own love language.',
+        source: 'persona' as const,
+      },
+    };
+    const forgotten = {
+      ...hit('Oof. Being the one people forget stings.', 0.65, 'persona'),
+      entry: { prompt: 'everyone forgot about me again', reply: 'Oof. Being the one people forget stings.', source: 'persona' as const },
+    };
+    expect(pick("maybe i'm just the friend people forget about", [remembered, forgotten], { personaMargin: 0.02 }).text).toBe(
+      'Oof. Being the one people forget stings.',
+    );
+  });
+
   it('counts a prompt that disagrees with the message on a negation as a weaker match', () => {
     const hits = [hit('YES! A pass is a pass.', 0.7, 'persona'), hit('Oof, that stings. Retake soon?', 0.66, 'persona')];
     expect(

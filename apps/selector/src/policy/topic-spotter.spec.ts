@@ -25,6 +25,8 @@ describe('the topic spotter (data/topics.json)', () => {
     ["what's your favorite food?", { topic: 'food' }],
     ['my best friend got a corgi', { topic: 'pets', relation: 'best friend' }],
     ["it's my birthday today!", { topic: 'birthday' }],
+    ['the bus driver started singing happy birthday to some old man who got on', { topic: 'music' }],
+    ["crocheted a frog for my friend's birthday", { topic: 'relative_birthday', relation: 'friend' }],
     ["I'm bored, entertain me", { topic: 'bored' }],
     ['I think I want to learn the guitar', { topic: 'hobbies' }],
     ["today is my son's birthday. he would have been 8", { topic: 'grief', relation: 'son' }],
