@@ -299,8 +299,9 @@ function unsaidLine(message: string, options: string[] | undefined, said: Set<st
 
 /**
  * What sentence embeddings barely see: a negation ("didnt pass the road test" sits next to "passed
- * my driving test", "the friend people forget about" next to "someone remembered") and whether it has happened yet ("driving test in 2 hours" next to "passed my
- * driving test"). A hit whose prompt disagrees with the message on one counts as a weaker match.
+ * my driving test", "the friend people forget about" next to "someone remembered") and whether it
+ * has happened yet ("driving test in 2 hours" next to "passed my driving test"). A hit whose prompt
+ * disagrees with the message on one counts as a weaker match.
  */
 const CUES = [
   /\b(?:not|no|never|nothing|nobody|didn'?t|don'?t|doesn'?t|isn'?t|wasn'?t|weren'?t|won'?t|can'?t|cant|couldn'?t|haven'?t|hasn'?t|failed|fail|forget|forgets|forgot|forgotten|left out|ignored|without me)\b/i,

@@ -79,8 +79,7 @@ function afterComma(sentence: string): string | undefined {
 
 /** A measure closing the sentence: "beaten by a person called xXDarkSlayerXx in eleven moves" → "in eleven moves". */
 function measure(sentence: string): string | undefined {
-  const match = new RegExp(`\\b(?:in|after|for|by)\\s+(?:${NUMBER.source})\\s+[\\w-]+[\\s.!…]*$`, 'iu').exec(sentence);
-  return match?.[0].replace(/[\s.!…]+$/u, '');
+  return MEASURE.exec(sentence)?.[0].replace(/[\s.!…]+$/u, '');
 }
 
 /**
@@ -89,11 +88,7 @@ function measure(sentence: string): string | undefined {
  * mustard stain" (two words after the article: "with a friend" is not a detail).
  */
 function counted(sentence: string): string | undefined {
-  const match =
-    new RegExp(
-      `\\b(?:found|got|bought|brought|ate|made|have|has|had|and|only)\\s+((?:${NUMBER.source})\\s+[\\w'-]+(?:\\s+of\\s+(?:my\\s+|his\\s+|her\\s+|the\\s+)?[\\w'-]+)?)[\\s.!…]*$`,
-      'iu',
-    ).exec(sentence) ?? /\b(with\s+(?:a|an)\s+[\w'-]{3,}\s+[\w'-]{3,})[\s.!…]*$/iu.exec(sentence);
+  const match = COUNTED.exec(sentence) ?? FLAWED.exec(sentence);
   return match && match[1].split(/\s+/).some(isContent) ? match[1] : undefined;
 }
 
@@ -119,6 +114,12 @@ const PHRASE_OPENING = new RegExp(
   `^(?:the|a|an|only|every|each|in|on|at|with|after|before|from|zero|twice|first|second|third|fourth|fifth|last|${NUMBER.source})$`,
   'i',
 );
+const MEASURE = new RegExp(`\\b(?:in|after|for|by)\\s+(?:${NUMBER.source})\\s+[\\w-]+[\\s.!…]*$`, 'iu');
+const COUNTED = new RegExp(
+  `\\b(?:found|got|bought|brought|ate|made|have|has|had|and|only)\\s+((?:${NUMBER.source})\\s+[\\w'-]+(?:\\s+of\\s+(?:my\\s+|his\\s+|her\\s+|the\\s+)?[\\w'-]+)?)[\\s.!…]*$`,
+  'iu',
+);
+const FLAWED = /\b(with\s+(?:a|an)\s+[\w'-]{3,}\s+[\w'-]{3,})[\s.!…]*$/iu;
 const PRONOUN = /^(?:i|i'm|im|i've|ive|me|we|us|you|u|he|she|they|him|her|them|it|its|it's)$/i;
 
 const STOP = new Set(

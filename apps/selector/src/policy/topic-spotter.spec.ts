@@ -151,6 +151,8 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('died 64 times. i counted').topic).toBeUndefined();
     expect(spotter.spot('he walked in at the exact second it died').topic).toBeUndefined();
     expect(spotter.spot("i'm dying of boredom").topic).toBe('bored');
+    expect(spotter.spot("my sourdough starter is called Gary and i think he's dying").topic).toBeUndefined();
+    expect(spotter.spot('my phone died at the funeral, my grandma would have laughed').topic).toBe('grief');
   });
 
   it('does not read a mention as the thing itself: a joke told, a machine eating a card, a post office, 4th grade, a place someone got into', () => {

@@ -14,6 +14,8 @@ const topicFileSchema = z.object({
           heavy: z.boolean().optional(),
           aboutBot: z.boolean().optional(),
           patterns: z.array(z.string().min(1)).min(1),
+          /** Not this topic when one of these matches too: "my sourdough starter ... i think he's dying" is not a death. */
+          unless: z.array(z.string().min(1)).optional(),
         })
         .strict(),
     )
@@ -34,22 +36,26 @@ export interface Spotted {
  * always-on-time canned path needs; the NLU models say how the user feels, this says about what.
  */
 export class TopicSpotter {
-  private readonly topics: { name: string; heavy: boolean; aboutBot: boolean; patterns: RegExp[] }[];
+  private readonly topics: { name: string; heavy: boolean; aboutBot: boolean; patterns: RegExp[]; unless: RegExp[] }[];
   private readonly relation: RegExp;
 
   constructor(file: TopicFile) {
-    this.topics = file.topics.map((t) => ({
-      name: t.name,
-      heavy: t.heavy ?? false,
-      aboutBot: t.aboutBot ?? false,
-      patterns: t.patterns.map((p) => {
+    this.topics = file.topics.map((t) => {
+      const compile = (p: string) => {
         try {
           return new RegExp(p, 'i');
         } catch (error) {
           throw new Error(`topics: ${t.name} has a bad pattern ${p}: ${(error as Error).message}`);
         }
-      }),
-    }));
+      };
+      return {
+        name: t.name,
+        heavy: t.heavy ?? false,
+        aboutBot: t.aboutBot ?? false,
+        patterns: t.patterns.map(compile),
+        unless: (t.unless ?? []).map(compile),
+      };
+    });
     // Longest first, so "best friend" wins over "friend".
     const relations = [...file.relations].sort((a, b) => b.length - a.length).map((r) => r.replace(/\s+/g, '\\s+'));
     this.relation = new RegExp(`\\bmy\\s+(?:(?:little|big|older|younger|baby|old|new|sweet|late)\\s+)?(${relations.join('|')})\\b`, 'i');
@@ -64,7 +70,7 @@ export class TopicSpotter {
     const order = aboutBot
       ? [...this.topics.filter((t) => t.aboutBot), ...this.topics.filter((t) => !t.aboutBot)]
       : this.topics.filter((t) => !t.aboutBot);
-    const topic = order.find((t) => t.patterns.some((p) => p.test(text)))?.name;
+    const topic = order.find((t) => t.patterns.some((p) => p.test(text)) && !t.unless.some((p) => p.test(text)))?.name;
     const relation = text.match(this.relation)?.[1]?.toLowerCase().replace(/\s+/g, ' ');
     return { ...(topic ? { topic } : {}), ...(relation ? { relation } : {}) };
   }
