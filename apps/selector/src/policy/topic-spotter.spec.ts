@@ -152,6 +152,8 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('he walked in at the exact second it died').topic).toBeUndefined();
     expect(spotter.spot("i'm dying of boredom").topic).toBe('bored');
     expect(spotter.spot("my sourdough starter is called Gary and i think he's dying").topic).toBeUndefined();
+    expect(spotter.spot('I have a first date tomorrow. First since my divorce, that is six years').topic).not.toBe('breakup');
+    expect(spotter.spot('my divorce came through today').topic).toBe('breakup');
     expect(spotter.spot('my phone died at the funeral, my grandma would have laughed').topic).toBe('grief');
   });
 
