@@ -1,20 +1,20 @@
 import { reflect } from './recall';
 
 /**
- * The braver of two options the user weighs, said back as advice: "do i delete it or keep it as a
- * feature" → "Keep it as a feature", "Should I confess or just refill it and hope" → "Confess",
- * "should i text him or wait" → "Text him". The braver option is the one that does something: an
+ * The braver of two options the user weighs, said back as advice: "Should I confess or just refill
+ * it and hope" → "Confess", "should i text him or wait" → "Text him", "do i bake it anyway or is it
+ * ruined" → "Bake it anyway". The braver option is the one that does something: an
  * option that waits, leaves it or does nothing loses, and a second "option" that is a worry ("or
  * is that against the rules") is no option. Undefined when the message weighs no two actions
  * ("should i get the red one or the blue one" names things, not actions) or when both act and
  * nothing tells them apart.
  */
 export function choiceOf(text: string): string | undefined {
-  const sentence = text
+  const match = text
     .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, ' ')
     .split(/(?<=[.!?;…])\s+/)
-    .find((s) => /\bor\b/i.test(s) && WEIGHS.test(s));
-  const match = sentence && WEIGHS.exec(sentence);
+    .map((sentence) => WEIGHS.exec(sentence))
+    .find(Boolean);
   if (!match) return undefined;
   const first = clean(match[1]);
   const second = clean(match[2]);

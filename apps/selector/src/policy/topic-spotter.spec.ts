@@ -137,6 +137,7 @@ describe('the topic spotter (data/topics.json)', () => {
     ['Can you dream at night when nobody talk to you?', 'bot_sleep'],
     ['if you were a real person for a day what would you eat', 'bot_human_day'],
     ['so what do you enjoy, if that is not rude to ask', 'bot_enjoys'],
+    ['do you ever get tired of talking to people', 'bot_enjoys'],
     ['what r u exactly?', 'bot_identity'],
     ['wait who am i actually talking to', 'bot_identity'],
     ['is someone actually typing these', 'bot_identity'],
@@ -152,6 +153,8 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('he walked in at the exact second it died').topic).toBeUndefined();
     expect(spotter.spot("i'm dying of boredom").topic).toBe('bored');
     expect(spotter.spot("my sourdough starter is called Gary and i think he's dying").topic).toBeUndefined();
+    expect(spotter.spot("what's your favourite season", true).topic).not.toBe('screen');
+    expect(spotter.spot('just finished season 2 and i need to talk about it').topic).toBe('screen');
     expect(spotter.spot('I have a first date tomorrow. First since my divorce, that is six years').topic).not.toBe('breakup');
     expect(spotter.spot('my divorce came through today').topic).toBe('breakup');
     expect(spotter.spot('my phone died at the funeral, my grandma would have laughed').topic).toBe('grief');
