@@ -30,6 +30,8 @@ async function main(): Promise<void> {
       set: { type: 'string', default: 'data/eval/conversations.jsonl' },
       judgements: { type: 'string', default: 'data/eval/judgements.jsonl' },
       concurrency: { type: 'string', default: '4' },
+      /** How long a user takes to answer a reply: the generators read the conversation from its changelog, a moment behind. */
+      'pause-ms': { type: 'string', default: '1000' },
       generators: { type: 'string', default: 'retrieval,llm' },
       'min-acceptance': { type: 'string', default: '0.85' },
       'min-coverage': { type: 'string', default: '0.8' },
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     const played = await playConversations(url, conversations, {
       concurrency: Number(values.concurrency),
+      pauseMs: Number(values['pause-ms']),
       runId: `${Date.now().toString(36)}`,
       onTurn: (done) => done % 50 === 0 && log(`played ${done}/${total} turns (${((Date.now() - started) / 1000).toFixed(0)} s)`),
     });

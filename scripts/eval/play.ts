@@ -15,12 +15,21 @@ export interface PlayedTurn {
 
 /**
  * Plays each conversation in order through the public HTTP API (`concurrency` conversations at a
- * time, each under a fresh conversation id), and returns every turn with the reply served.
+ * time, each under a fresh conversation id), and returns every turn with the reply served. Each
+ * turn after the first is sent `pauseMs` after the reply before it, as a person reads and types:
+ * sooner, the generators may not have the last turn in their copy of the conversation yet.
  */
 export async function playConversations(
   gatewayUrl: string,
   conversations: EvalConversation[],
-  options: { concurrency: number; runId: string; deadlineMs?: number; headers?: Record<string, string>; onTurn?: (done: number) => void },
+  options: {
+    concurrency: number;
+    runId: string;
+    deadlineMs?: number;
+    pauseMs?: number;
+    headers?: Record<string, string>;
+    onTurn?: (done: number) => void;
+  },
 ): Promise<PlayedTurn[]> {
   const played: PlayedTurn[] = [];
   let next = 0;
@@ -28,6 +37,7 @@ export async function playConversations(
     while (next < conversations.length) {
       const conversation = conversations[next++];
       for (const [turn, { user }] of conversation.turns.entries()) {
+        if (turn > 0 && options.pauseMs) await new Promise((done) => setTimeout(done, options.pauseMs));
         const started = Date.now();
         const res = await fetch(`${gatewayUrl}/v1/messages`, {
           method: 'POST',

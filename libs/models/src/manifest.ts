@@ -189,6 +189,14 @@ const responseBankManifestSchema = z.object({
       opposite: z.tuple([z.array(z.string().min(1)), z.array(z.string().min(1))]).optional(),
       overruleBelow: z.number().min(0).max(1).optional(),
       /**
+       * A message whose best tone reads below `pairBelow` while its two best tones (neither none)
+       * together read at least `pairAbove` gets a line that fits either (the reactions' pairs; origin
+       * "pair"), scored by the two tones' summed probability: "He swears he forgot. 14 years married and he picks THAT
+       * Olive Garden" is funny or annoying, and "Okay, I'm cackling, but I'd be fuming too" is both.
+       */
+      pairBelow: z.number().min(0).max(1).optional(),
+      pairAbove: z.number().min(0).max(1).optional(),
+      /**
        * Words that say something went wrong ("didn't get", "let us go", "not invited"), a
        * case-insensitive regular expression: a message with them is never read as a tone of
        * `opposite`'s first side (good news); its best tone of the rest stands. The model reads

@@ -1,4 +1,4 @@
-import { parseReactions, situationPairs, voteTone } from './reactions';
+import { pairKey, parseReactions, situationPairs, voteTone } from './reactions';
 
 const situation = (name: string, tone?: string) => ({ name, prompts: ['a', 'b', 'c'], replies: ['one', 'two'], ...(tone ? { tone } : {}) });
 
@@ -71,3 +71,15 @@ describe('tone examples', () => {
   });
 });
 
+
+describe('tone pairs', () => {
+  const tones = { annoyed: ['Ugh.', 'No.'], funny: ['Ha.', 'Stop.'] };
+
+  it('are keyed by two tones with lines, in alphabetical order', () => {
+    const file = parseReactions(JSON.stringify({ tones, pairs: { 'annoyed+funny': ['Funny, but the nerve.', 'Both.'] }, situations: [situation('bus')] }));
+    expect(file.pairs['annoyed+funny']).toHaveLength(2);
+    expect(pairKey('funny', 'annoyed')).toBe('annoyed+funny');
+    for (const pair of ['funny+annoyed', 'annoyed+gross', 'annoyed'])
+      expect(() => parseReactions(JSON.stringify({ tones, pairs: { [pair]: ['a', 'b'] }, situations: [situation('bus')] }))).toThrow(`pairs.${pair}`);
+  });
+});

@@ -29,6 +29,13 @@ const reactionsSchema = z
      * feeling, so the tone is the one its opening message had.
      */
     continuations: z.record(z.string(), z.array(z.string().min(1)).min(2)).default({}),
+    /**
+     * Lines that fit either of two tones, keyed by the two names in alphabetical order joined by "+"
+     * ("annoyed+funny": "Hilarious and infuriating in equal measure."): for a message the tone model
+     * reads as one of the two without being sure which. Only pairs a line can honestly fit are here
+     * (no "unlucky+win": a line cannot be both sorry and glad).
+     */
+    pairs: z.record(z.string(), z.array(z.string().min(1)).min(2)).default({}),
     /** Messages written for a tone alone (no reply of their own): more examples for the tone vote. */
     toneExamples: z.record(z.string(), z.array(z.string().min(1))).default({}),
     situations: z.array(situationSchema).min(1),
@@ -38,6 +45,11 @@ const reactionsSchema = z
     const names = new Set<string>();
     for (const tone of Object.keys(file.continuations))
       if (!file.tones[tone]) ctx.addIssue({ code: 'custom', path: ['continuations', tone], message: `tone ${tone} has no lines in tones` });
+    for (const pair of Object.keys(file.pairs)) {
+      const tones = pair.split('+');
+      if (tones.length !== 2 || tones.some((tone) => !file.tones[tone]) || pairKey(tones[0], tones[1]) !== pair)
+        ctx.addIssue({ code: 'custom', path: ['pairs', pair], message: 'a pair is two tones with lines, in alphabetical order, joined by "+"' });
+    }
     for (const tone of Object.keys(file.toneExamples))
       if (tone !== NO_TONE && !file.tones[tone]) ctx.addIssue({ code: 'custom', path: ['toneExamples', tone], message: `tone ${tone} has no lines in tones` });
     file.situations.forEach((s, i) => {
@@ -47,6 +59,9 @@ const reactionsSchema = z
         ctx.addIssue({ code: 'custom', path: ['situations', i, 'tone'], message: `tone ${s.tone} has no lines in tones` });
     });
   });
+
+/** The pairs key of two tones: "annoyed+funny" for either order. */
+export const pairKey = (a: string, b: string): string => [a, b].sort().join('+');
 
 export type Situation = z.infer<typeof situationSchema>;
 export type Reactions = z.infer<typeof reactionsSchema>;

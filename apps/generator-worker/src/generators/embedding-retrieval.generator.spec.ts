@@ -1,5 +1,5 @@
 import type { Hit } from '@app/models';
-import { overruled, pick, storyReply, toneReply, withoutGoodNews } from './embedding-retrieval.generator';
+import { overruled, pairOf, pairReply, pick, storyReply, toneReply, withoutGoodNews } from './embedding-retrieval.generator';
 
 /** A hit whose reply vector is one-hot at `slot`: a fake ranker reads the slot as the fit. */
 const hit = (reply: string, score: number, source: 'persona' | 'corpus' = 'corpus', slot = 0): Hit => {
@@ -150,6 +150,42 @@ describe('toneReply', () => {
     expect(toneReply('tell me a joke', { tone: 'none', score: 0.8, share: 1 }, lines, new Set())).toBeUndefined();
     expect(toneReply('ew', { tone: 'gross', score: 0.8, share: 1 }, lines, new Set())).toBeUndefined();
     expect(toneReply('hm', undefined, lines, new Set())).toBeUndefined();
+  });
+});
+
+describe('pairReply', () => {
+  const lines = { 'annoyed+funny': ["I'm cackling, but I'd be fuming too.", 'Hilarious and infuriating.'] };
+  const olive = pairOf([
+    { name: 'funny', score: 0.39 },
+    { name: 'annoyed', score: 0.36 },
+    { name: 'sweet', score: 0.13 },
+  ]);
+
+  it('answers a message read as one of two tones, unsure which, with a line for either, scored by both', () => {
+    const reply = pairReply('he picks THAT Olive Garden', olive, 0.6, lines, new Set());
+    expect(lines['annoyed+funny']).toContain(reply?.text);
+    expect(reply).toMatchObject({ origin: 'pair' });
+    expect(reply?.score).toBeCloseTo(0.75);
+  });
+
+  it('has no line below the bar, for a pair without lines, or when one of the two is none', () => {
+    expect(pairReply('he picks THAT Olive Garden', olive, 0.8, lines, new Set())).toBeUndefined();
+    const mixed = pairOf([
+      { name: 'win', score: 0.4 },
+      { name: 'unlucky', score: 0.35 },
+    ]);
+    expect(pairReply('got the job but lost my wallet', mixed, 0.6, lines, new Set())).toBeUndefined();
+    expect(
+      pairOf([
+        { name: 'funny', score: 0.4 },
+        { name: 'none', score: 0.35 },
+      ]),
+    ).toBeUndefined();
+    expect(pairReply('hm', undefined, 0.6, lines, new Set())).toBeUndefined();
+  });
+
+  it('does not repeat a line the bot said lately', () => {
+    expect(pairReply('he picks THAT Olive Garden', olive, 0.6, lines, saidLines(...lines['annoyed+funny']))).toBeUndefined();
   });
 });
 

@@ -5,6 +5,7 @@ import {
   NO_TONE,
   RecentCache,
   blend,
+  pairKey,
   projectRoot,
   readReactions,
   voteTone,
@@ -54,9 +55,10 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   /** Words that say something went wrong (the bank's tone.setback). */
   private setback?: RegExp;
   private continuations: Record<string, string[]> = {};
+  private pairLines: Record<string, string[]> = {};
   private toneModel?: TextClassifier;
   /** Users' messages read by the tone model: the next turns read them again as the story's earlier messages. */
-  private readonly toneCache = new RecentCache<{ vote: ToneVote; lean?: ToneVote }>(10_000);
+  private readonly toneCache = new RecentCache<{ vote: ToneVote; lean?: ToneVote; pair?: TonePair }>(10_000);
   private readonly repository: ModelRepository;
   private readonly manifest: ResponseBankManifest;
 
@@ -81,6 +83,7 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
       const reactions = readReactions(join(projectRoot(), manifest.reactions));
       this.toneLines = reactions.tones;
       this.continuations = reactions.continuations;
+      this.pairLines = reactions.pairs;
       if (manifest.tone.classifier) this.toneModel = await this.repository.load(manifest.tone.classifier);
       if (manifest.tone.setback) this.setback = new RegExp(manifest.tone.setback, 'iu');
     }
@@ -114,7 +117,7 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
       queries.set(blend(row(i).slice(), context, this.contextWeight), i * d);
     });
     const hits = await this.index.search(queries, requests.length);
-    const { own, lean, stories } = await this.readTones(requests, row, previous, earlier);
+    const { own, lean, pairs, stories } = await this.readTones(requests, row, previous, earlier);
     return requests.map((request, i) => {
       const projected = this.ranker?.project(queries.subarray(i * d, (i + 1) * d));
       const said = new Set((request.history ?? []).map((turn) => normalize(turn.bot)));
@@ -135,14 +138,17 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
         const story = storyReply(request.text, stories[i], tone.storyBelow, this.continuations, said);
         if (story) return story;
       }
-      return toneReply(request.text, own[i], this.toneLines, said) ?? picked;
+      const unsure = own[i] && tone.pairBelow !== undefined && own[i]!.score < tone.pairBelow;
+      const pair = unsure ? pairReply(request.text, pairs[i], tone.pairAbove ?? 1, this.pairLines, said) : undefined;
+      return pair ?? toneReply(request.text, own[i], this.toneLines, said) ?? picked;
     });
   }
 
   /**
    * How each message reads (its own tone vote, and its strongest tone other than none: "idk how i'm
    * supposed to get experience" reads as nothing in particular, but leans to nervous, not to the win
-   * its previous message was misread as) and how the story's earlier messages read ([previous, the
+   * its previous message was misread as; and its two likeliest tones, for a line that fits either)
+   * and how the story's earlier messages read ([previous, the
    * one before] per request): the tone model's reading of each text alone when the bank names one;
    * else the nearest toned examples' vote, the message's query leaning on the message before it.
    */
@@ -151,12 +157,17 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
     message: (i: number) => Float32Array,
     previous: string[],
     earlier: string[],
-  ): Promise<{ own: (ToneVote | undefined)[]; lean: (ToneVote | undefined)[]; stories: (ToneVote | undefined)[][] }> {
+  ): Promise<{
+    own: (ToneVote | undefined)[];
+    lean: (ToneVote | undefined)[];
+    pairs: (TonePair | undefined)[];
+    stories: (ToneVote | undefined)[][];
+  }> {
     const minSimilarity = this.manifest.tone?.minSimilarity ?? 1;
     if (!this.toneModel) {
       const own = (await this.nearestTones(requests.length, message, previous)).map((n) => voteTone(n, minSimilarity));
       const stories = (await this.storyTones(previous, earlier)).map((s) => s.map((n) => voteTone(n, minSimilarity)));
-      return { own, lean: own, stories };
+      return { own, lean: own, pairs: [], stories };
     }
     const texts = [...requests.map((r) => r.text), ...previous, ...earlier];
     const unread = [...new Set(texts.filter((t) => t && this.toneCache.get(t) === undefined))];
@@ -164,12 +175,13 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
     const asVote = (label?: { name: string; score: number }) => label && { tone: label.name, score: label.score, share: label.score };
     unread.forEach((text, j) => {
       const labels = withoutGoodNews(text, predictions[j].labels, this.setback, this.manifest.tone?.opposite?.[0]);
-      this.toneCache.set(text, { vote: asVote(labels[0])!, lean: asVote(labels.find((l) => l.name !== NO_TONE)) });
+      this.toneCache.set(text, { vote: asVote(labels[0])!, lean: asVote(labels.find((l) => l.name !== NO_TONE)), pair: pairOf(labels) });
     });
     const read = (text: string) => (text ? this.toneCache.get(text) : undefined);
     return {
       own: requests.map((r) => read(r.text)?.vote),
       lean: requests.map((r) => read(r.text)?.lean),
+      pairs: requests.map((r) => read(r.text)?.pair),
       stories: previous.map((p, i) => [read(p)?.vote, read(earlier[i])?.vote]),
     };
   }
@@ -226,6 +238,36 @@ export function toneReply(
 ): GeneratedReply | undefined {
   const text = vote && vote.tone !== NO_TONE ? unsaidLine(message, lines[vote.tone], said) : undefined;
   return text === undefined ? undefined : { text, score: vote!.score, origin: 'tone' };
+}
+
+/** A message's two likeliest tones (neither of them none) and how likely it is one of them. */
+export interface TonePair {
+  tones: [string, string];
+  score: number;
+}
+
+/** The two best of a reading's tones, when neither is none. */
+export function pairOf(labels: { name: string; score: number }[]): TonePair | undefined {
+  const [first, second] = labels;
+  if (!first || !second || first.name === NO_TONE || second.name === NO_TONE) return undefined;
+  return { tones: [first.name, second.name], score: first.score + second.score };
+}
+
+/**
+ * A line that fits either of the message's two likeliest tones, when they have such lines and the
+ * message is at least `minScore` likely one of them; scored so (origin "pair": the policy serves it
+ * after a detail said back, which was right more often).
+ */
+export function pairReply(
+  message: string,
+  pair: TonePair | undefined,
+  minScore: number,
+  lines: Record<string, string[]>,
+  said: Set<string>,
+): GeneratedReply | undefined {
+  if (!pair || pair.score < minScore) return undefined;
+  const text = unsaidLine(message, lines[pairKey(...pair.tones)], said);
+  return text === undefined ? undefined : { text, score: Math.min(1, pair.score), origin: 'pair' };
 }
 
 /**

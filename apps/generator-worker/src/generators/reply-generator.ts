@@ -11,7 +11,7 @@ export interface GeneratedReply {
    * react to it), "story" (one that carries on the reaction to the story so far) or "corpus" (a
    * real reply); the policy can ask for one.
    */
-  origin?: 'house' | 'tone' | 'story' | 'corpus';
+  origin?: 'house' | 'tone' | 'story' | 'pair' | 'corpus';
   /** Tokens generated, for generators that generate (benchmarks report tokens/s). */
   tokens?: number;
 }

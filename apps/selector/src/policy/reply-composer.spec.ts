@@ -154,6 +154,17 @@ describe('ReplyComposer', () => {
     expect(better("she's doing much better lol", laughing).rule).not.toBe('canned.after_topic');
   });
 
+  it('stays gentle when a positive reading comes with a sad feeling, and after a setback', () => {
+    const say = conversation();
+    say('had to put biscuit down this morning. he was 17');
+    say('the vet let me hold him. he purred the whole time which somehow made it worse');
+    const remorse = [nlu('intent', 'small_talk'), nlu('sentiment', 'positive'), nlu('emotion', 'remorse')];
+    expect(say("i keep hearing the cat flap. it's just the wind", remorse).rule).toBe('canned.after_topic');
+    const rejected = conversation();
+    expect(rejected("didn't get into the conservatory. letter came today").text).toMatch(/sorry/);
+    expect(rejected('12 years of violin. i practised 4 hours a day all summer lol', remorse).rule).toBe('canned.after_topic');
+  });
+
   it('does not hear "ok" or a comparison as news that all is well', () => {
     const laughing = [nlu('intent', 'small_talk'), nlu('sentiment', 'positive'), nlu('emotion', 'amusement')];
     const visit = conversation();
@@ -254,6 +265,8 @@ describe('asksBot', () => {
     "May I ask what you are exactly? My grandson set this up for me and I'm not entirely sure.",
     'like who am i actually talking to rn',
     'ok last one, if u got one day as a human what would u do',
+    "how's your day going?",
+    "so i'm sitting here eating a gas station burrito waiting on a callback. how's your day going",
   ])('%j is a question about the bot', (text) => {
     expect(asksBot(text, none)).toBe(true);
   });
@@ -268,6 +281,8 @@ describe('asksBot', () => {
     'I retired last month. Any suggestions? I do not know what to do with my mornings.',
     'is it a computer problem or is the printer just broken?',
     'ok honestly if you were me what would you do',
+    "teacher said 'every plate was a bowl once' and i can't tell if that's wisdom or she's just tired. what do you think",
+    'my mum sends voice notes now. they are 7 minutes long.',
   ])('%j is not', (text) => {
     expect(asksBot(text, none)).toBe(false);
   });

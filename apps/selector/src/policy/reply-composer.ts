@@ -208,16 +208,19 @@ export class ReplyComposer {
 }
 
 /**
- * A positive message, except one whose only cheer is a laugh: "i'll be in the waiting room all day
+ * A positive message, except one whose feeling is sorrow or one whose only cheer is a laugh: "i'll be in the waiting room all day
  * lol" on the day of a mother's surgery reads as positive to the sentiment model and as amusement
  * to the emotion model, and is not fine; "he seems totally fine and is begging for treats lol" is.
  * Said of someone, not a word in passing: "lol ok thanks. i'm gonna go visit him now" (a grandpa in
  * hospital) and "he's handling it better than me" (a brother's diagnosis) are not news that all is well.
  */
 function soundsFine(text: string, signals: Signals): boolean {
-  if (signals.sentiment?.label !== 'positive') return false;
+  if (signals.sentiment?.label !== 'positive' || SORROW.has(signals.emotion?.label ?? '')) return false;
   return signals.emotion?.label !== 'amusement' || FINE.test(text);
 }
+
+/** Feelings that say a positive reading is wrong: "i keep hearing the cat flap. it's just the wind. sorry i know this is a lot" reads as positive and remorse. */
+const SORROW = new Set(['remorse', 'sadness', 'grief', 'disappointment', 'fear', 'nervousness']);
 
 /** Words that say someone is well: fine, home, recovering, or "is/seems/feeling (much) better, ok, good". */
 const FINE =
@@ -238,7 +241,7 @@ export function asksBot(text: string, signals: Signals): boolean {
   const question = /\?\s*$/.test(text) || signals.dialogAct?.label === 'question';
   // The pronoun near the start of a question, so "is it normal to still miss your ex" (generic "your") is not one.
   const opening =
-    /^(?!\W*how do (?:you|u)\b)\W*(?:[\w']+[,!.]?\s+){0,2}?(?:what'?s|whats|what|which|who|where|when|why|how|do|does|did|are|is|have|has|if)\s+(?:[\w']+\s+){0,4}?(?:you|your|yours|u|ur|yourself)\b/i;
+    /^(?!\W*how do (?:you|u)\b)\W*(?:[\w']+[,!.]?\s+){0,2}?(?:(?:what|how|who|where|when|why)(?:'?s)?|which|do|does|did|are|is|have|has|if)\s+(?:[\w']+\s+){0,4}?(?:you|your|yours|u|ur|yourself)\b/i;
   const identity = /\b(?:who am i (?:actually |really )?talking to|who is this|who are (?:you|u))\b/i;
   // What the bot can do as a being (not a task): "can you remember stuff i tell you", "could you ever love someone", "ok random question, do you ever get bored".
   const ability =
@@ -246,7 +249,8 @@ export function asksBot(text: string, signals: Signals): boolean {
   // A hypothetical about the bot's life: "ok last one, if u got one day as a human what would u do".
   const hypothetical = /\bif (?:you|u) (?:were|got|had|could|woke up)\b[^.!?]*\b(?:what|which|where|who|how)\b/i;
   // A question among other sentences is asked in its own: "Hello. My daughter set this up on my telephone. May I ask who made you?"
-  const asked = [text, ...questionSentences(text)];
+  // "… i can't tell if that's wisdom or she's just tired. what do you think" asks about the story, not the bot.
+  const asked = [text, ...questionSentences(text)].filter((sentence) => !OPINION.test(sentence));
   return (
     asked.some((sentence) => opening.test(sentence) || ability.test(sentence)) ||
     identity.test(text) ||
@@ -256,15 +260,22 @@ export function asksBot(text: string, signals: Signals): boolean {
   );
 }
 
+/** A bare request for the bot's opinion on what the user said: "so what do you think?", "what would you say". */
+const OPINION = /^\W*(?:(?:so|ok|okay|and|but|well|hmm|lol|honestly)[,\s]+)*what (?:do|would) (?:you|u) (?:think|reckon|say)\W*$/i;
+
 /** "is someone actually typing this or is it a computer", "my grandson tells me you are a computer program. Is that correct?" */
 const MACHINE =
   /\b(?:(?:is|are) (?:someone|somebody|a (?:person|human)) (?:actually |really )?(?:typing|writing|there)|(?:you(?:'re| are)|is (?:it|this|that)|are (?:you|u)) (?:just |really |actually )?(?:a |an )?(?:real (?:person|human)|computer(?: program)?|program|machine|bot|robot|ai)(?=\s*(?:[?.,!]|or\b|$))[^?]*\?)/i;
 
-/** Each question of a message of several sentences ("… on Wednesdays. Do you play chess?", "May I ask what you are exactly? My grandson …"). */
+/**
+ * Each question of a message of several sentences ("… on Wednesdays. Do you play chess?", "May I
+ * ask what you are exactly? My grandson …"), and its last sentence, often typed without its
+ * question mark ("… waiting on a callback. how's your day going").
+ */
 function questionSentences(text: string): string[] {
   const sentences = text.trim().split(/(?<=[.!?…])\s+/);
   if (sentences.length < 2) return [];
   return sentences
-    .filter((s) => /\?\s*$/.test(s))
+    .filter((s, i) => /\?\s*$/.test(s) || i === sentences.length - 1)
     .map((s) => s.replace(/^\W*(?:may i ask|can i ask|quick question|so|and|but|also)[,:]?\s+/i, ''));
 }

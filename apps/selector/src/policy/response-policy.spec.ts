@@ -106,6 +106,19 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(input(intent('date'))).text).toMatch(/May 1/);
   });
 
+  it('serves a line for either of two tones from 0.6, late: after a detail said back, before a mood line, never to a question', () => {
+    const pair = (score: number) => ({ retrieval: { text: "Okay, I'm cackling, but I'd be fuming too.", score, origin: 'pair' } });
+    const sure = { sentiment: { label: 'negative', score: 0.9 } };
+    const olive = 'He swears he forgot. 14 years married and he picks THAT Olive Garden';
+    expect(policy.decide(input({ ...intent('small_talk'), ...sure }, { text: olive, candidates: pair(0.75) })).rule).toBe(
+      'generative.tone_pair',
+    );
+    expect(policy.decide(input({ ...intent('small_talk'), ...sure }, { text: olive, candidates: pair(0.55) })).rule).toBe('canned.mood');
+    expect(policy.decide(input(intent('small_talk'), { text: 'he picks THAT one, why?', candidates: pair(0.75) })).rule).not.toBe(
+      'generative.tone_pair',
+    );
+  });
+
   it('uses the personal variant of a social line when the name is known', () => {
     expect(policy.decide(input(intent('love_declaration'))).text).toContain('Sam');
     const anonymous = input(intent('love_declaration'), {
@@ -114,7 +127,7 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(anonymous).text).not.toContain('{name}');
   });
 
-  it('serves a house reaction at 0.6, one at 0.57 only in place of a generic line, a corpus reply only at 0.75', () => {
+  it('serves a house reaction at 0.6, one at 0.57 only in place of a mood or generic line, a corpus reply only at 0.75', () => {
     const house = (score: number) => ({
       retrieval: { text: 'Welcome to the sore club! That was your muscles growing.', score, origin: 'house' },
     });
@@ -123,7 +136,8 @@ describe('the response policy (data/policy.json)', () => {
       source: 'retrieval',
     });
     const sure = { sentiment: { label: 'negative', score: 0.9 } };
-    expect(policy.decide(input({ ...intent('small_talk'), ...sure }, { candidates: house(0.58) })).rule).toBe('canned.mood');
+    expect(policy.decide(input({ ...intent('small_talk'), ...sure }, { candidates: house(0.58) })).rule).toBe('generative.house_floor');
+    expect(policy.decide(input({ ...intent('small_talk'), ...sure }, { candidates: house(0.5) })).rule).toBe('canned.mood');
     expect(policy.decide(input(intent('small_talk'), { candidates: house(0.58) })).rule).toBe('generative.house_floor');
     expect(policy.decide(input(intent('small_talk'), { candidates: house(0.55) })).rule).not.toMatch(/^generative/);
     // A close house reaction comes before a topic line, never on a heavy topic.

@@ -79,7 +79,8 @@ describe('the topic spotter (data/topics.json)', () => {
     ['who is funnier, me or my cat?', { topic: 'whos_right', relation: 'cat' }],
     ['is that romance or a hostage situation', { topic: 'either' }],
     ['so was he flirting or just being polite?', { topic: 'either' }],
-    ['is it worth it or not', {}],
+    ['is it worth it or not', { topic: 'worth' }],
+    ['it was raining or not, who knows', {}],
     ['is that rude or is that mean', { topic: 'reassure' }],
     ['can you tell me something to calm down', { topic: 'calm_me' }],
     ['it was raining or something so we stayed in', {}],
@@ -103,6 +104,27 @@ describe('the topic spotter (data/topics.json)', () => {
     ['my best friend is moving to australia next month', { topic: 'farewell', relation: 'best friend' }],
     ["we're moving to a bigger place", {}],
     ['i miss her so much, the funeral was yesterday', { topic: 'grief' }],
+    ['had to put biscuit down this morning. he was 17', { topic: 'grief' }],
+    ["didn't get into the conservatory. letter came today", { topic: 'setback' }],
+    ["didn't get the team lead role. they gave it to marcus", { topic: 'setback' }],
+    ["We're closing the bookshop at the end of the month. 31 years.", { topic: 'setback' }],
+    ['Can you tell me it will be fine? My hands are already cold', { topic: 'comfort' }],
+    ['tell me the walrus is fine', { topic: 'comfort' }],
+    ['is it worth complaining again or do i just open a window', { topic: 'worth' }],
+    ["fed him and put him next to the radiator. do you reckon he'll pull through", { topic: 'hopeful' }],
+    ["I'm appealing it. Whose side are you on honestly", { topic: 'whos_right' }],
+    ["my flatmate said that's a war crime. settle it", { topic: 'agree' }],
+    ['his dad offered to pay but honestly i just want him to stop. am i being grumpy?', { topic: 'reassure' }],
+    ["he wants 5 dollars from the tooth fairy. do you think that's fair?", { topic: 'normal' }],
+    ['i renamed mine. petty or justified? be honest', { topic: 'either' }],
+    ['my little brother scrambled it for me. does it still count', { topic: 'affirm', relation: 'brother' }],
+    ["Wife thinks I'm making it up. You believe me don't you?", { topic: 'agree' }],
+    ['Tonight I take my labmates for hotpot. You think I deserve it?', { topic: 'deserve' }],
+    ["$96. Do you think it's worth appealing or will I just end up crosser?", { topic: 'worth' }],
+    ['the dog sat at the table and nobody said anything. what would you have done??', { topic: 'hindsight' }],
+    ["my boss said i'm 'too valuable where i am'. what does that even mean", { topic: 'what_it_means', relation: 'boss' }],
+    ["I have a date on Saturday. First one since the divorce. I'm 54.", { topic: 'nervous' }],
+    ['Tomorrow I must present to my class in English, 10 minutes', { topic: 'nervous' }],
   ])('%j → %j', (text, spotted) => {
     expect(spotter.spot(text)).toEqual(spotted);
   });
@@ -173,6 +195,17 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('first christmas without my phone lol').topic).toBeUndefined();
     expect(spotter.spot("i've been trying for a year to learn the guitar").topic).not.toBe('fertility');
     expect(spotter.spot('i got into law school').topic).toBe('celebration');
+    expect(spotter.spot('ok so i ate it on the escalator at the mall today').topic).toBeUndefined();
+    expect(spotter.spot('my roommate ate my leftovers AGAIN even though my name was on the box').topic).not.toBe('food');
+    expect(spotter.spot("didn't get into bed until 3").topic).toBeUndefined();
+    expect(spotter.spot('I put my foot down. had to put it down').topic).toBeUndefined();
+    expect(spotter.spot('closing the shop at 5 today then pub').topic).not.toBe('setback');
+    expect(spotter.spot('idk if i can do another whole year of this').topic).not.toBe('play');
+    expect(spotter.spot('ok do another one').topic).toBe('play');
+    expect(spotter.spot('tell me if it is ok to eat this').topic).not.toBe('comfort');
+    expect(spotter.spot('the mona lisa painter... leonardo or michelangelo?').topic).not.toBe('either');
+    expect(spotter.spot('making pancakes. milk or water??').topic).not.toBe('either');
+    expect(spotter.spot('settle this: is a hot dog a sandwich. my husband and i have not spoken in 2 hours').topic).not.toBe('agree');
   });
 
   it('marks grief, illness, breakups and loneliness as heavy', () => {
