@@ -1,6 +1,6 @@
 """Fine-tune all-MiniLM-L6-v2 to say how a friend reacts to a message: the house reactions' tones.
 
-    .cache/ft-venv/bin/python scripts/finetune/tone.py --out models/tone
+    .cache/ft-venv/bin/python scripts/finetune/tone.py --out models/tone --version 1.2.0
 
 The data are apps/generator-worker/data/reactions.json's example messages (each situation's
 prompts under the situation's tone, and each tone's own examples; `none` where no reaction fits:
@@ -156,7 +156,7 @@ def write_task_files(task_dir: Path, summary: dict):
         'format': 'hf-onnx-classifier',
         'name': 'tone',
         'task': 'tone',
-        'version': '1.0.0',
+        'version': summary['version'],
         'description': "How a friend reacts to a message: the house reactions' tones (annoyed, funny, win, ...) or none, from one fine-tuned all-MiniLM-L6-v2",
         'path': 'finetuned',
         'weights': summary['weights'],
@@ -212,6 +212,7 @@ def main():
     parser.add_argument('--batch', type=int, default=32)
     parser.add_argument('--max-length', type=int, default=96)
     parser.add_argument('--seed', type=int, default=7)
+    parser.add_argument('--version', required=True, help="the model's version in its manifest (bump it with the data: the retrieval generator names it)")
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--cache', type=Path, default=Path('.cache/finetune'))
     parser.add_argument('--rank', type=int, default=64, help="rank of each encoder matrix's difference from the base weights")
@@ -249,6 +250,7 @@ def main():
         'labels': labels,
         'heldOut': evaluate(served, tokenizer, held, labels, args.max_length),
         'heldOutSize': len(held),
+        'version': args.version,
         'baseline': neighbour_baseline(folder, tokenizer, fit, held, labels, args.max_length),
         'trainedOn': f'{args.reactions} and {args.more}/*.jsonl: {len(fit)} example messages ({len(held)} held out)',
         'options': {'epochs': args.epochs, 'lr': args.lr, 'batch': args.batch, 'maxLength': args.max_length, 'seed': args.seed, 'threads': args.threads, 'rank': args.rank, 'embeddingRank': args.embedding_rank},

@@ -242,7 +242,7 @@ export function asksBot(text: string, signals: Signals): boolean {
   // The pronoun near the start of a question, so "is it normal to still miss your ex" (generic "your") is not one.
   const opening =
     /^(?!\W*how do (?:you|u)\b)\W*(?:[\w']+[,!.]?\s+){0,2}?(?:(?:what|how|who|where|when|why)(?:'?s)?|which|do|does|did|are|is|have|has|if)\s+(?:[\w']+\s+){0,4}?(?:you|your|yours|u|ur|yourself)\b/i;
-  const identity = /\b(?:who am i (?:actually |really )?talking to|who is this|who are (?:you|u))\b/i;
+  const identity = /\b(?:who (?:am i|i am) (?:actually |really )?(?:talking|speaking) (?:to|with)|who is this|who are (?:you|u))\b/i;
   // What the bot can do as a being (not a task): "can you remember stuff i tell you", "could you ever love someone", "ok random question, do you ever get bored".
   const ability =
     /^\W*(?:[\w']+[,!.]?\s+){0,3}?(?:can|could|will|would|do) (?:you|u) (?:\w+ )?(?:remember|forget|see|hear|feel|think|dream|sleep|love|learn|get bored|get tired)\b/i;

@@ -374,6 +374,10 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(input(unsure, {}, 'ok so what is the tallest mountain')).rule).toBe('canned.google');
     expect(policy.decide(input(unsure, {}, 'is it true that cats purr to heal')).rule).toBe('canned.google');
     expect(policy.decide(input(unsure, {}, 'he was 14, a collie called Biscuit')).rule).not.toBe('canned.google');
+    expect(policy.decide(input(unsure, {}, 'settle a bet: is sydney the capital')).rule).toBe('canned.google');
+    expect(policy.decide(input(unsure, {}, "one sleeve is longer than the other but we don't talk about that")).rule).not.toBe(
+      'canned.google',
+    );
   });
 
   it('acknowledges a clear emotion when no topic was spotted, and ignores an unsure one', () => {

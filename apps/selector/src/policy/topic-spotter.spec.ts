@@ -114,6 +114,16 @@ describe('the topic spotter (data/topics.json)', () => {
     ["fed him and put him next to the radiator. do you reckon he'll pull through", { topic: 'hopeful' }],
     ["I'm appealing it. Whose side are you on honestly", { topic: 'whos_right' }],
     ["my flatmate said that's a war crime. settle it", { topic: 'agree' }],
+    ['also what do you even wear to a penguin interview', { topic: 'wear' }],
+    ["first winter in winnipeg. it's -34 today and i haven't talked to anyone in person in 4 days", { topic: 'lonely' }],
+    ['Today I have not spoken out loud to anybody except the cashier', { topic: 'lonely' }],
+    ['found out from instagram that my whole friend group went to a cabin this weekend. nobody asked me', { topic: 'letdown' }],
+    ['my best friend since 4th grade didnt invite me to her bachelorette', { topic: 'letdown', relation: 'best friend' }],
+    ['need a book rec for my grandad. he is 88', { topic: 'rec_book' }],
+    ['What is a good movie to watch with my father on Sunday?', { topic: 'rec_screen', relation: 'father' }],
+    ['ok and a podcast for the part of the flight where i definitely wont sleep', { topic: 'rec_podcast' }],
+    ['ngl your sass is kinda mid today', { topic: 'sass_check' }],
+    ["that's it?? my nan roasts harder than that and she's 91", { topic: 'sass_check' }],
     ['his dad offered to pay but honestly i just want him to stop. am i being grumpy?', { topic: 'reassure' }],
     ["he wants 5 dollars from the tooth fairy. do you think that's fair?", { topic: 'normal' }],
     ['i renamed mine. petty or justified? be honest', { topic: 'either' }],
@@ -162,6 +172,7 @@ describe('the topic spotter (data/topics.json)', () => {
     ['do you ever get tired of talking to people', 'bot_enjoys'],
     ['what r u exactly?', 'bot_identity'],
     ['wait who am i actually talking to', 'bot_identity'],
+    ['Good morning. My granddaughter set you up on my telephone. May I ask who I am speaking with?', 'bot_identity'],
     ['is someone actually typing these', 'bot_identity'],
   ])('a question about the bot: %j → %s', (text, topic) => {
     expect(spotter.spot(text, true).topic).toBe(topic);
@@ -185,7 +196,7 @@ describe('the topic spotter (data/topics.json)', () => {
   it('does not read a mention as the thing itself: a joke told, a machine eating a card, a post office, 4th grade, a place someone got into', () => {
     expect(spotter.spot('He made a joke about finally having an excuse for his bad handwriting.').topic).toBeUndefined();
     expect(spotter.spot('today I go to the post office and the machine eat my card').topic).toBeUndefined();
-    expect(spotter.spot('my best friend since 4th grade didnt invite me').topic).toBeUndefined();
+    expect(spotter.spot('my best friend since 4th grade didnt invite me').topic).toBe('letdown');
     expect(spotter.spot('A pigeon got into the breakroom').topic).toBeUndefined();
     expect(spotter.spot('Double shift at the hospital cafeteria').topic).toBe('work');
     expect(spotter.spot('it happened last night').topic).toBeUndefined();
@@ -204,6 +215,9 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('ok do another one').topic).toBe('play');
     expect(spotter.spot('tell me if it is ok to eat this').topic).not.toBe('comfort');
     expect(spotter.spot('the mona lisa painter... leonardo or michelangelo?').topic).not.toBe('either');
+    expect(spotter.spot('i need a movie for tonight, something scary but not gory').topic).not.toBe('rec_screen');
+    expect(spotter.spot('funeral is saturday in Cleveland and i dont even know what to wear').topic).toBe('grief');
+    expect(spotter.spot('Could you suggest a book for my father? He likes naval history').topic).not.toBe('rec_book');
     expect(spotter.spot('making pancakes. milk or water??').topic).not.toBe('either');
     expect(spotter.spot('settle this: is a hot dog a sandwich. my husband and i have not spoken in 2 hours').topic).not.toBe('agree');
   });
