@@ -148,9 +148,9 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
    * How each message reads (its own tone vote, and its strongest tone other than none: "idk how i'm
    * supposed to get experience" reads as nothing in particular, but leans to nervous, not to the win
    * its previous message was misread as; and its two likeliest tones, for a line that fits either)
-   * and how the story's earlier messages read ([previous, the
-   * one before] per request): the tone model's reading of each text alone when the bank names one;
-   * else the nearest toned examples' vote, the message's query leaning on the message before it.
+   * and how the story's earlier messages read ([previous, the one before] per request): the tone
+   * model's reading of each text alone when the bank names one; else the nearest toned examples'
+   * vote, the message's query leaning on the message before it.
    */
   private async readTones(
     requests: ReplyRequest[],

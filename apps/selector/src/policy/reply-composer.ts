@@ -208,9 +208,9 @@ export class ReplyComposer {
 }
 
 /**
- * A positive message, except one whose feeling is sorrow or one whose only cheer is a laugh: "i'll be in the waiting room all day
- * lol" on the day of a mother's surgery reads as positive to the sentiment model and as amusement
- * to the emotion model, and is not fine; "he seems totally fine and is begging for treats lol" is.
+ * A positive message, except one whose feeling is sorrow or whose only cheer is a laugh: "i'll be
+ * in the waiting room all day lol" on the day of a mother's surgery reads as positive to the
+ * sentiment model and as amusement to the emotion model, and is not fine; "he seems totally fine and is begging for treats lol" is.
  * Said of someone, not a word in passing: "lol ok thanks. i'm gonna go visit him now" (a grandpa in
  * hospital) and "he's handling it better than me" (a brother's diagnosis) are not news that all is well.
  */
@@ -219,7 +219,10 @@ function soundsFine(text: string, signals: Signals): boolean {
   return signals.emotion?.label !== 'amusement' || FINE.test(text);
 }
 
-/** Feelings that say a positive reading is wrong: "i keep hearing the cat flap. it's just the wind. sorry i know this is a lot" reads as positive and remorse. */
+/**
+ * Feelings that say a positive reading is wrong: "i keep hearing the cat flap. it's just the wind.
+ * sorry i know this is a lot", after a cat was put down, reads as positive and as remorse.
+ */
 const SORROW = new Set(['remorse', 'sadness', 'grief', 'disappointment', 'fear', 'nervousness']);
 
 /** Words that say someone is well: fine, home, recovering, or "is/seems/feeling (much) better, ok, good". */
