@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AssignerProtocol, Kafka, logLevel, Partitioners, type Consumer, type IHeaders, type PartitionAssigner } from 'kafkajs';
 import { defaultLibsDir, LocalKafkaBroker } from '../../libs/local-kafka/src/kafka-broker';
+import { eventually } from '../support/http';
 
 const TOPIC = 'local-kafka-it';
 const COUNT = 10;
@@ -224,7 +225,9 @@ describeIfJars('LocalKafkaBroker (real Kafka, kafkajs client)', () => {
     try {
       expect((await admin.describeCluster()).clusterId).toBe(clusterId);
       expect(await admin.listTopics()).toContain(TOPIC);
-      const committed = await admin.fetchOffsets({ groupId: 'local-kafka-it-group', topics: [TOPIC] });
+      // A restarted broker loads its offsets topic before it answers for a group ("The coordinator
+      // is loading"), and kafkajs's admin does not retry that: ask until it answers.
+      const committed = await eventually(() => admin.fetchOffsets({ groupId: 'local-kafka-it-group', topics: [TOPIC] }), 30_000);
       expect(committed[0].partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0)).toBe(COUNT);
       await admin.deleteTopics({ topics: [TOPIC] });
     } finally {

@@ -21,8 +21,11 @@ describe('embedding retrieval over the response bank', () => {
       expect(alone.text).toBe(batch[i].text);
       expect(alone.score).toBeCloseTo(batch[i].score, 4);
     }
-    const bank = JSON.parse(readFileSync(join(projectRoot(), 'models', 'response-bank', 'manifest.json'), 'utf8')) as { version: string };
-    expect(generator.modelVersion).toBe(`response-bank@${bank.version}+minilm-l6-v2-int8+reply-ranker@1.0.0+tone@1.1.0`);
+    const version = (model: string) =>
+      (JSON.parse(readFileSync(join(projectRoot(), 'models', model, 'manifest.json'), 'utf8')) as { version: string }).version;
+    expect(generator.modelVersion).toBe(
+      `response-bank@${version('response-bank')}+minilm-l6-v2-int8+reply-ranker@1.0.0+tone@${version('tone')}`,
+    );
   });
 
   it("keeps the bot's voice where a persona line fits", async () => {
@@ -48,9 +51,17 @@ describe('embedding retrieval over the response bank', () => {
     expect(joke.origin).not.toBe('tone');
   });
 
+  it('answers a message read as one of two tones, unsure which, with a line that fits either', async () => {
+    const { pairs } = readReactions(join(projectRoot(), 'apps/generator-worker/data/reactions.json'));
+    const [reply] = await generator.generate([{ text: 'someone stole my bike from outside the library, lock and all' }]);
+    expect(reply.origin).toBe('pair');
+    expect(pairs['annoyed+unlucky']).toContain(reply.text);
+    expect(reply.score).toBeGreaterThanOrEqual(0.6);
+  });
+
   it("carries the story's reaction on to a detail that reads as nothing alone", async () => {
     const { tones, continuations } = readReactions(join(projectRoot(), 'apps/generator-worker/data/reactions.json'));
-    const opening = 'someone stole my bike from outside the library, lock and all';
+    const opening = 'came out of the library and my bike was gone. they cut the lock';
     const [reaction] = await generator.generate([{ text: opening }]);
     expect(reaction.origin).toBe('tone');
     const tone = Object.keys(tones).find((t) => tones[t].includes(reaction.text))!;
