@@ -83,8 +83,13 @@ def train(args, fit, labels, tokenizer, folder, rng):
     return fine_tune(model, fit, args, tokenizer, rng, loss, warmup_share=0.1)
 
 
-def evaluate(served: Path, tokenizer, held, labels, max_length):
-    """Accuracy, macro-F1, and accuracy and coverage at each confidence, on the held-out rows, as served."""
+def evaluate(served: Path, tokenizer, held, labels, max_length, pairs=(), pair_below=0.5, pair_above=0.6):
+    """
+    Accuracy, macro-F1, and accuracy and coverage at each confidence, on the held-out rows, as
+    served; and how the reactions' pair lines would fare: the rows whose best tone is below
+    `pair_below` while their two best (a pair with lines) read `pair_above` together, and how often
+    one of the two is the right tone.
+    """
     logits = onnx_outputs(served, tokenizer, [r[0] for r in held], max_length, OUTPUTS)[0]
     probs = np.exp(logits - logits.max(1, keepdims=True))
     probs /= probs.sum(1, keepdims=True)
@@ -100,10 +105,18 @@ def evaluate(served: Path, tokenizer, held, labels, max_length):
         {'confidence': c, 'coverage': float((sure >= c).mean()), 'accuracy': float(right[sure >= c].mean()), 'tonedCoverage': float(((sure >= c) & toned).mean()), 'tonedAccuracy': float(right[(sure >= c) & toned].mean())}
         for c in CONFIDENCES
     ]
-    scores = {'accuracy': float(right.mean()), 'macroF1': sum(f1) / len(f1), 'perLabel': f1, 'at': at}
+    order = np.argsort(-probs, 1)
+    first, second = order[:, 0], order[:, 1]
+    rows = np.arange(len(held))
+    paired = np.array(['+'.join(sorted((labels[a], labels[b]))) in pairs for a, b in zip(first, second)], dtype=bool)
+    served_pair = paired & (sure < pair_below) & (probs[rows, first] + probs[rows, second] >= pair_above)
+    pair_right = (gold == first) | (gold == second)
+    pair = {'below': pair_below, 'above': pair_above, 'coverage': float(served_pair.mean()), 'count': int(served_pair.sum()), 'accuracy': float(pair_right[served_pair].mean()) if served_pair.any() else 0.0}
+    scores = {'accuracy': float(right.mean()), 'macroF1': sum(f1) / len(f1), 'perLabel': f1, 'at': at, 'pair': pair}
     log(f'held out ({len(held)} messages): accuracy {scores["accuracy"]:.3f}, macro-F1 {scores["macroF1"]:.3f}')
     for a in at:
         log(f'  sure >= {a["confidence"]}: {a["coverage"]:.1%} of messages, {a["accuracy"]:.1%} right; a tone (not none) {a["tonedCoverage"]:.1%}, {a["tonedAccuracy"]:.1%} right')
+    log(f'  pair lines (best < {pair_below}, two best >= {pair_above}): {pair["count"]} messages ({pair["coverage"]:.1%}), one of the two right on {pair["accuracy"]:.1%}')
     return scores
 
 
@@ -193,6 +206,8 @@ The tones overlap (a story can be annoying and unlucky at once), so a "wrong" to
 
 Per-tone F1: {per_label}.
 
+Below {s['pair']['below']} sure, the reactions' pair lines (a line that fits either of the two best tones, when they read at least {s['pair']['above']} together) would answer {s['pair']['count']} of the held-out messages ({s['pair']['coverage']:.1%}); one of the two tones is right on {s['pair']['accuracy']:.1%} of them.
+
 ## Limits
 
 - The examples are English chat messages written for this project (reactions.json, data/tone/), some in second-language or formal English; other languages are read poorly.
@@ -248,7 +263,7 @@ def main():
         'trained': time.strftime('%Y-%m-%d', time.localtime(checkpoint.stat().st_mtime)),
         'weights': base_weights(folder),
         'labels': labels,
-        'heldOut': evaluate(served, tokenizer, held, labels, args.max_length),
+        'heldOut': evaluate(served, tokenizer, held, labels, args.max_length, set(json.loads(args.reactions.read_text()).get('pairs', {}))),
         'heldOutSize': len(held),
         'version': args.version,
         'baseline': neighbour_baseline(folder, tokenizer, fit, held, labels, args.max_length),
