@@ -59,7 +59,7 @@ describe('embedding retrieval over the response bank', () => {
     expect(reply.score).toBeGreaterThanOrEqual(0.6);
   });
 
-  it("carries the story's reaction on to a detail that reads as nothing alone", async () => {
+  it("carries the story's reaction on to a detail that reads as nothing alone, not to one that turns it", async () => {
     const { tones, continuations } = readReactions(join(projectRoot(), 'apps/generator-worker/data/reactions.json'));
     const opening = 'came out of the library and my bike was gone. they cut the lock';
     const [reaction] = await generator.generate([{ text: opening }]);
@@ -71,7 +71,7 @@ describe('embedding retrieval over the response bank', () => {
     ]);
     expect(detail.origin).toBe('story');
     expect(continuations[tone]).toContain(detail.text);
-    // A detail that leans to another tone, weak as it is, does not carry on the story's (here a misread win).
+    // A rejection the model alone reads as a win ("went with someone" is a setback) carries no win on to its next detail.
     const misread = 'they said i was a strong candidate but they went with someone with more experience';
     const [leaning] = await generator.generate([
       { text: "idk how i'm supposed to get experience if nobody gives me any", history: [{ user: misread, bot: 'Oh.' }] },
@@ -84,6 +84,9 @@ describe('embedding retrieval over the response bank', () => {
     ]);
     expect(more.origin).toBe('story');
     expect(continuations.annoyed).toContain(more.text);
+    // A message that turns the story ("tho", "but", "at least") is read on its own.
+    const [turned] = await generator.generate([{ text: 'he paid it all back in the end tho', history: [{ user: grievance, bot: 'Oh.' }] }]);
+    expect(turned.origin).not.toBe('story');
   });
 
   it("reads a short answer in the light of the bot's previous reply", async () => {

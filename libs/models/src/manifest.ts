@@ -203,6 +203,12 @@ const responseBankManifestSchema = z.object({
        * "didn't get the chair" next to getting it.
        */
       setback: regexSource.optional(),
+      /**
+       * Words that turn a story ("but", "tho", "at least", "turns out"), a case-insensitive regular
+       * expression: a message with them is read on its own, never as more of its story's earlier
+       * tone ("she tipped me $20 tho" after a customer's baffling order is not more annoyance).
+       */
+      turn: regexSource.optional(),
     })
     .strict()
     .optional(),

@@ -54,6 +54,8 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   private toneLines: Record<string, string[]> = {};
   /** Words that say something went wrong (the bank's tone.setback). */
   private setback?: RegExp;
+  /** Words that turn a story (the bank's tone.turn): the message is read on its own. */
+  private turn?: RegExp;
   private continuations: Record<string, string[]> = {};
   private pairLines: Record<string, string[]> = {};
   private toneModel?: TextClassifier;
@@ -86,6 +88,7 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
       this.pairLines = reactions.pairs;
       if (manifest.tone.classifier) this.toneModel = await this.repository.load(manifest.tone.classifier);
       if (manifest.tone.setback) this.setback = new RegExp(manifest.tone.setback, 'iu');
+      if (manifest.tone.turn) this.turn = new RegExp(manifest.tone.turn, 'iu');
     }
     if (this.ranker && this.ranker.dimension !== encoder.dimension)
       throw new Error(`${this.ranker.id} scores ${this.ranker.dimension}-d embeddings, ${encoder.name} makes ${encoder.dimension}`);
@@ -130,12 +133,15 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
       const tone = this.manifest.tone;
       // One candidate per message: a house line or corpus reply the policy would serve is kept.
       if (!tone || picked.score >= (picked.origin === 'house' ? tone.houseAbove : tone.corpusAbove)) return picked;
-      if (tone.storyBelow !== undefined && (!own[i] || own[i]!.tone === NO_TONE || own[i]!.score < tone.storyBelow)) {
-        const story = storyReply(request.text, stories[i], tone.storyBelow, this.continuations, said, lean[i]);
+      // A story goes on in a message that does not turn it ("she tipped me $20 tho" reads on its own).
+      const storyAt = tone.storyBelow;
+      const goesOn = storyAt !== undefined && !this.turn?.test(request.text);
+      if (goesOn && (!own[i] || own[i]!.tone === NO_TONE || own[i]!.score < storyAt)) {
+        const story = storyReply(request.text, stories[i], storyAt, this.continuations, said, lean[i]);
         if (story) return story;
       }
-      if (tone.storyBelow !== undefined && overruled(own[i], stories[i], tone.storyBelow, tone.overruleBelow, tone.opposite)) {
-        const story = storyReply(request.text, stories[i], tone.storyBelow, this.continuations, said);
+      if (goesOn && overruled(own[i], stories[i], storyAt, tone.overruleBelow, tone.opposite)) {
+        const story = storyReply(request.text, stories[i], storyAt, this.continuations, said);
         if (story) return story;
       }
       const unsure = own[i] && tone.pairBelow !== undefined && own[i]!.score < tone.pairBelow;

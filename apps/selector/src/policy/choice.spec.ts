@@ -9,6 +9,8 @@ describe('choiceOf', () => {
     ['do i bake it anyway or is it ruined', 'Bake it anyway'],
     ['should we go to the party or stay home', 'Go to the party'],
     ['honestly do i just leave it or tell my boss', 'Tell your boss'],
+    ['do i confess or let gregory be a mystery', 'Confess'],
+    ['do i say something to my boss about it or just keep my head down for a bit', 'Say something to your boss about it'],
   ])('%j → %j', (text, choice) => {
     expect(choiceOf(text)).toBe(choice);
   });

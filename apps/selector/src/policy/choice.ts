@@ -4,7 +4,7 @@ import { reflect } from './recall';
  * The braver of two options the user weighs, said back as advice: "Should I confess or just refill
  * it and hope" → "Confess", "should i text him or wait" → "Text him", "do i bake it anyway or is it
  * ruined" → "Bake it anyway". The braver option is the one that does something: an
- * option that waits, leaves it or does nothing loses, and a second "option" that is a worry ("or
+ * option that waits, leaves it, keeps its head down or does nothing loses, and a second "option" that is a worry ("or
  * is that against the rules") is no option. Undefined when the message weighs no two actions
  * ("should i get the red one or the blue one" names things, not actions) or when both act and
  * nothing tells them apart.
@@ -35,7 +35,7 @@ const WORRY = /^(?:is|would|will|does|was) (?:that|it|this)\b/i;
 
 /** An option that does nothing: waiting, leaving it, staying home, just …. */
 const PASSIVE =
-  /^(?:just\b|not\b|wait\b|leave (?:it|them|him|her)\b|let it (?:go|be|slide)|stay (?:home|in|quiet|out of it)|skip\b|ignore\b|do nothing|say nothing|forget (?:it|about it)|give up|hope\b|keep quiet|pretend)/i;
+  /^(?:just\b|not\b|wait\b|leave (?:it|them|him|her)\b|let (?:it|him|her|them|\w+) (?:go|be|slide|stay)\b|stay (?:home|in|quiet|out of it)|skip\b|ignore\b|do nothing|say nothing|forget (?:it|about it)|give up|hope\b|keep (?:quiet|my head down|our heads down|it to myself|it quiet|it secret)|play it cool|act normal|move on|pretend)/i;
 
 /** Not an action to say back: a thing ("the blue one"), a pronoun, a question word. */
 const NOT_AN_ACTION = /^(?:the|a|an|my|your|that|this|those|these|what|which|who|how|why|when|where|is|are|was|am|not|have|had|been|be)\b/i;

@@ -181,7 +181,7 @@ describe('ReplyComposer', () => {
     const line = create(CandidateSchema, {
       generator: 'retrieval',
       text: 'Honestly, that makes it even better. Take the win!',
-      score: 0.6,
+      score: 0.75,
       origin: 'story',
       status: ResultStatus.OK,
     });

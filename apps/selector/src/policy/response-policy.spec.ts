@@ -187,22 +187,18 @@ describe('the response policy (data/policy.json)', () => {
     );
   });
 
-  it("carries a story's reaction on from 0.5, but not into a message that turns it", () => {
-    const story = { retrieval: { text: 'Of course it did.', score: 0.6, origin: 'story' } };
+  it("carries a story's reaction on from 0.7, but not into a message that says it ended well, nor after abuse", () => {
+    const story = { retrieval: { text: 'Of course it did.', score: 0.75, origin: 'story' } };
     const statement = { dialogAct: { label: 'statement', score: 0.9 } };
     expect(policy.decide(input(statement, { candidates: story }, 'and then the bus left without me')).rule).toBe('generative.story');
     expect(
-      policy.decide(input(statement, { candidates: { retrieval: { ...story.retrieval, score: 0.45 } } }, 'and then the bus left')).rule,
+      policy.decide(input(statement, { candidates: { retrieval: { ...story.retrieval, score: 0.65 } } }, 'and then the bus left')).rule,
     ).not.toBe('generative.story');
-    for (const turn of [
-      'but i can kinda ollie now',
-      "we're going for wings after tho",
-      'anyway the dog is fine',
-      'at least it stopped raining',
-      "a pilot waved at me through the fence i'm so happy",
-      'he seems totally fine and is begging for treats lol',
-    ])
+    // A message that turns the story ("but", "tho") is the generator's to read on its own (test/integration/retrieval.int-spec.ts).
+    for (const turn of ["a pilot waved at me through the fence i'm so happy", 'he seems totally fine and is begging for treats lol'])
       expect(policy.decide(input(statement, { candidates: story }, turn)).rule).not.toBe('generative.story');
+    const afterAbuse = input(statement, { candidates: story, previousRule: 'safety.toxic_user' }, 'ok sorry. my landlord gave me 30 days');
+    expect(policy.decide(afterAbuse).rule).not.toBe('generative.story');
   });
 
   it('serves retrieval for small talk, a long context or low confidence, and never the LLM', () => {
