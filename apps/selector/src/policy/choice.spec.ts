@@ -10,6 +10,7 @@ describe('choiceOf', () => {
     ['should we go to the party or stay home', 'Go to the party'],
     ['honestly do i just leave it or tell my boss', 'Tell your boss'],
     ['do i confess or let gregory be a mystery', 'Confess'],
+    ["do you think i should drive up this weekend or wait till they're settled", 'Drive up this weekend'],
     ['do i say something to my boss about it or just keep my head down for a bit', 'Say something to your boss about it'],
   ])('%j → %j', (text, choice) => {
     expect(choiceOf(text)).toBe(choice);

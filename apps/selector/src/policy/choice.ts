@@ -27,8 +27,8 @@ export function choiceOf(text: string): string | undefined {
   return said.charAt(0).toUpperCase() + said.slice(1);
 }
 
-/** "should i A or B", "do we A or B" (B may repeat "should i"). */
-const WEIGHS = /\b(?:should|do|shall) (?:i|we) (.+?),? or (?:(?:should|do) (?:i|we) )?(.+?)$/i;
+/** "should i A or B", "do we A or B", "do you think i should A or B" (B may repeat "should i"). */
+const WEIGHS = /\b(?:(?:should|do|shall) (?:i|we)|(?:think|reckon) (?:i|we) should) (.+?),? or (?:(?:should|do) (?:i|we) )?(.+?)$/i;
 
 /** A second "option" that is a worry about the first: "or is that against the rules", "or is it ruined". */
 const WORRY = /^(?:is|would|will|does|was) (?:that|it|this)\b/i;

@@ -130,6 +130,13 @@ describe('ReplyComposer', () => {
     expect(after.text).not.toMatch(/unwell|get well|resting/i);
   });
 
+  it('moves on from a heavy topic to good news, however neutrally it is worded', () => {
+    const say = conversation();
+    expect(say('my best friend got married and i found out from her instagram').rule).toBe('canned.topic');
+    const neutral = [nlu('intent', 'small_talk'), nlu('sentiment', 'neutral')];
+    expect(say('anyway my sister had her baby tonight!! a boy, 3.1kg', neutral).rule).not.toBe('canned.after_topic');
+  });
+
   it('stays with the relative who is ill on the turns after, not the user', () => {
     const say = conversation();
     expect(say('my dad is in hospital, they think its pneumonia').text).toMatch(/\bdad\b/);

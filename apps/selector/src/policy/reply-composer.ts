@@ -190,8 +190,8 @@ export class ReplyComposer {
 
   /**
    * The heavy topic (grief, illness, a breakup, a job loss) of the last two turns, while this
-   * message stays with it: unless another heavy topic takes over (illness does not take over from
-   * grief) or the user sounds fine.
+   * message stays with it: unless another heavy topic or good news takes over (illness does not
+   * take over from grief) or the user sounds fine.
    */
   private afterTopic(state: ConversationState | undefined, topic: string | undefined, text: string, signals: Signals): string | undefined {
     const recent = (state?.turns ?? [])
@@ -202,7 +202,7 @@ export class ReplyComposer {
     if (!heavy) return undefined;
     // A death outweighs the illness words of its own story ("he still wagged his tail at the vet").
     if (topic === heavy || (heavy === 'grief' && topic === 'illness')) return heavy;
-    if (topic !== undefined && this.topics.isHeavy(topic)) return undefined;
+    if (topic !== undefined && (this.topics.isHeavy(topic) || this.topics.isGoodNews(topic))) return undefined;
     return soundsFine(text, signals) ? undefined : heavy;
   }
 }
@@ -239,8 +239,13 @@ const RECENT_REPLIES = 6;
 
 /** "what's your favorite movie?", "do you even sleep?", "if you could watch one movie...": a question about the bot itself. */
 export function asksBot(text: string, signals: Signals): boolean {
-  // Advice asked in the bot's shoes is about the user: "if you were me what would you do".
-  if (/\bif (?:you|u) were (?:me|in my)\b/i.test(text)) return false;
+  // Advice asked in the bot's shoes is about the user: "if you were me what would you do", "do you think i should drive up".
+  if (
+    /\bif (?:you|u) were (?:me|in my)\b|\b(?:do|d'?ya) (?:you|u) (?:think|reckon) (?:i|we) (?:should|could|can|need to|have to|gotta|ought to)\b/i.test(
+      text,
+    )
+  )
+    return false;
   const question = /\?\s*$/.test(text) || signals.dialogAct?.label === 'question';
   // The pronoun near the start of a question, so "is it normal to still miss your ex" (generic "your") is not one.
   const opening =

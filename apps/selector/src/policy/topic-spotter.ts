@@ -12,6 +12,8 @@ const topicFileSchema = z.object({
         .object({
           name: z.string().regex(/^[a-z_]+$/),
           heavy: z.boolean().optional(),
+          /** News good enough to move on from a heavy topic: "anyway my sister had her baby tonight!!" after a letdown. */
+          goodNews: z.boolean().optional(),
           aboutBot: z.boolean().optional(),
           patterns: z.array(z.string().min(1)).min(1),
           /** Not this topic when one of these matches too: "my sourdough starter ... i think he's dying" is not a death. */
@@ -36,7 +38,7 @@ export interface Spotted {
  * always-on-time canned path needs; the NLU models say how the user feels, this says about what.
  */
 export class TopicSpotter {
-  private readonly topics: { name: string; heavy: boolean; aboutBot: boolean; patterns: RegExp[]; unless: RegExp[] }[];
+  private readonly topics: { name: string; heavy: boolean; goodNews: boolean; aboutBot: boolean; patterns: RegExp[]; unless: RegExp[] }[];
   private readonly relation: RegExp;
 
   constructor(file: TopicFile) {
@@ -51,6 +53,7 @@ export class TopicSpotter {
       return {
         name: t.name,
         heavy: t.heavy ?? false,
+        goodNews: t.goodNews ?? false,
         aboutBot: t.aboutBot ?? false,
         patterns: t.patterns.map(compile),
         unless: (t.unless ?? []).map(compile),
@@ -78,6 +81,11 @@ export class TopicSpotter {
   /** Topics that colour the turns after them (grief, illness, a breakup): the bot stays gentle. */
   isHeavy(topic: string): boolean {
     return this.topics.some((t) => t.name === topic && t.heavy);
+  }
+
+  /** Good news (a birth, a promotion, a recovery): it moves on from a heavy topic however the sentiment model reads it. */
+  isGoodNews(topic: string): boolean {
+    return this.topics.some((t) => t.name === topic && t.goodNews);
   }
 
   names(): string[] {
