@@ -15,6 +15,8 @@ describe('echoOf', () => {
     ['my grandad beat me at scrabble in four turns', 'In four turns'],
     ['cleaned out the garage and found three bikes of my brother', 'Three bikes of your brother'],
     ['my flatmate gave back my jacket with a ketchup stain', 'With a ketchup stain'],
+    ['it yanked the hose off and now theres a lake under the fridge', 'A lake under the fridge'],
+    ['day 3 of living out of boxes. i have found 2 kettles and zero forks', '2 kettles and zero forks'],
   ])('%j → %j', (text, echo) => {
     expect(echoOf(text)).toBe(echo);
   });
@@ -28,6 +30,8 @@ describe('echoOf', () => {
     'had 3 desserts. no regrets',
     'my grandpa was a doctor so hes gonna lose it',
     'like who does that at 8am',
+    "there's a reason i stopped going",
+    'there was a chance it would rain so we stayed in',
     'transfer $200 to my brother’s venmo',
     'I spent forty minutes on the phone with the water company about a bill for a house I sold in 2019.',
     'my boss called me into his office',

@@ -24,7 +24,8 @@ export function echoOf(text: string): string | undefined {
   if (quote) return quote;
   const name = named(last);
   if (name) return name;
-  const fragment = evenPhrase(last) ?? predicate(last) ?? detail(last) ?? afterComma(last) ?? measure(last) ?? counted(last);
+  const fragment =
+    evenPhrase(last) ?? predicate(last) ?? existing(last) ?? detail(last) ?? afterComma(last) ?? measure(last) ?? counted(last);
   if (!fragment) return undefined;
   const said = reflect(fragment);
   return said.charAt(0).toUpperCase() + said.slice(1);
@@ -57,6 +58,13 @@ function predicate(sentence: string): string | undefined {
   if (!match || /\b(?:so|but|and|because|bc|cause|which|tho|though)\b/i.test(match[1])) return undefined;
   const words = match[1].trim().split(/\s+/);
   return words.length >= 2 && words.length <= 8 && words.some(isContent) ? match[1].trim() : undefined;
+}
+
+/** What is there now, closing a sentence: "now theres a lake under the fridge" → "a lake under the fridge". */
+function existing(sentence: string): string | undefined {
+  const match = /\bthere(?:'s|s| is| was)\s+((?:a|an)\s+[\w'-]+(?:\s+[\w'-]+){0,4})[\s.!…]*$/iu.exec(sentence);
+  if (!match || /\b(?:so|but|and|because|bc|which|who|that|lot|bit|chance|reason|way|point)\b/i.test(match[1])) return undefined;
+  return match[1].split(/\s+/).some(isContent) ? match[1] : undefined;
 }
 
 /** What something is called, closing a sentence: "she made a poster called RULES FOR DADS HOUSE" → 'RULES FOR DADS HOUSE'. */
@@ -109,14 +117,14 @@ function detail(sentence: string): string | undefined {
 }
 
 const NUMBER =
-  /(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|\d[\w$%.,:]*|\$\d[\d.,]*)/;
+  /(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|\d[\w$%.,:]*|\$\d[\d.,]*)/;
 const PHRASE_OPENING = new RegExp(
   `^(?:the|a|an|only|every|each|in|on|at|with|after|before|from|zero|twice|first|second|third|fourth|fifth|last|${NUMBER.source})$`,
   'i',
 );
 const MEASURE = new RegExp(`\\b(?:in|after|for|by)\\s+(?:${NUMBER.source})\\s+[\\w-]+[\\s.!…]*$`, 'iu');
 const COUNTED = new RegExp(
-  `\\b(?:found|got|bought|brought|ate|made|have|has|had|and|only)\\s+((?:${NUMBER.source})\\s+[\\w'-]+(?:\\s+of\\s+(?:my\\s+|his\\s+|her\\s+|the\\s+)?[\\w'-]+)?)[\\s.!…]*$`,
+  `\\b(?:found|got|bought|brought|ate|made|have|has|had|and|only)\\s+((?:(?:${NUMBER.source})\\s+[\\w'-]+\\s+and\\s+)?(?:${NUMBER.source})\\s+[\\w'-]+(?:\\s+of\\s+(?:my\\s+|his\\s+|her\\s+|the\\s+)?[\\w'-]+)?)[\\s.!…]*$`,
   'iu',
 );
 const FLAWED = /\b(with\s+(?:a|an)\s+[\w'-]{3,}\s+[\w'-]{3,})[\s.!…]*$/iu;

@@ -251,6 +251,16 @@ describe('ReplyComposer', () => {
     // News of a failure is not a detail to marvel at.
     expect(conversation()("didn't get into the conservatory. third year applying", statement).rule).not.toBe('canned.echo');
   });
+
+  it('answers a question about its tastes with its own pick or the thing named, and dodges only when nothing is named', () => {
+    const question = [nlu('intent', 'small_talk'), nlu('dialog_act', 'question')];
+    const favourite = conversation()('do you have a favourite bird', question);
+    expect(favourite).toMatchObject({ rule: 'canned.bot_opinion' });
+    expect(favourite.text).toMatch(/^(?:Easy\. )?Crows\./);
+    expect(conversation()('whats ur favourite cheese grater', question).text).toContain('favourite cheese grater');
+    expect(conversation()('do you like thunderstorms', question).text).toContain('thunderstorms');
+    expect(conversation()('do you like it', question).rule).not.toBe('canned.bot_opinion');
+  });
 });
 
 describe('asksBot', () => {

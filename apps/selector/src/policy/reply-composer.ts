@@ -27,6 +27,7 @@ import { ResponsePolicy, type PolicyDecision } from './response-policy';
 import { SafetyScreen, normalize } from './safety-screen';
 import { AbuseCues } from './abuse-cues';
 import { choiceOf } from './choice';
+import { askedAbout, pickKey } from './asked';
 import { echoOf } from './echo';
 import { recallAbout } from './recall';
 import { slotValues } from './slots';
@@ -102,6 +103,7 @@ export class ReplyComposer {
       // A short answer to the bot's own question ("4 hours 12 min" after "how long did it take?") is not news to react to.
       echo: answersBot(turns, text) ? undefined : echoOf(text),
       choice: choiceOf(text),
+      ...(aboutBot ? this.tastes(text) : {}),
     };
     const recent = new Set(turns.map((turn) => turn.templateKey).filter(Boolean));
     const saidLately = new Set(turns.slice(-RECENT_REPLIES).map((turn) => normalize(turn.replyText)));
@@ -186,6 +188,14 @@ export class ReplyComposer {
       return subject.test(turn.userText) ? relation : undefined;
     }
     return undefined;
+  }
+
+  /** A question about the bot's tastes: what it names, and the persona's own pick for a favourite it has one for (replies.json `pick.<kind>`). */
+  private tastes(text: string): { liked?: string; favourite?: string; pick?: string } {
+    const asked = askedAbout(text);
+    if (!asked) return {};
+    const pick = asked.favourite ? this.templates.realize(`pick.${pickKey(asked.favourite)}`, {}, new Set(), text)?.text : undefined;
+    return { ...asked, ...(pick ? { pick } : {}) };
   }
 
   /**

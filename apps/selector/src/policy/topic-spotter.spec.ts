@@ -123,7 +123,7 @@ describe('the topic spotter (data/topics.json)', () => {
     ['What is a good movie to watch with my father on Sunday?', { topic: 'rec_screen', relation: 'father' }],
     ['ok and a podcast for the part of the flight where i definitely wont sleep', { topic: 'rec_podcast' }],
     ['ngl your sass is kinda mid today', { topic: 'sass_check' }],
-    ["that's it?? my nan roasts harder than that and she's 91", { topic: 'sass_check' }],
+    ["that's it?? my nan roasts harder than that and she's 91", { topic: 'try_harder' }],
     ['his dad offered to pay but honestly i just want him to stop. am i being grumpy?', { topic: 'reassure' }],
     ["he wants 5 dollars from the tooth fairy. do you think that's fair?", { topic: 'normal' }],
     ['i renamed mine. petty or justified? be honest', { topic: 'either' }],
@@ -164,6 +164,23 @@ describe('the topic spotter (data/topics.json)', () => {
     ['landlord finally fixed the boiler. i feel like i won the lottery', {}],
     ['my neighbour mows his lawn every sunday at 7am', {}],
     ['the charge nurse gave a whole speech on infection control at 3am', {}],
+    ['not a great day.', { topic: 'bad_day' }],
+    ['its not been a good week tbh', { topic: 'bad_day' }],
+    ['bet you cant say anything mean to me. youre way too nice', { topic: 'roast' }],
+    ['lol that was weak. try harder', { topic: 'try_harder' }],
+    ['got let go today. 22 years at the warehouse', { topic: 'job_loss' }],
+    ["made grandma's soup from a voice note she left me last winter", {}],
+    ['knitted a hat and it looks like a depressed mushroom', { topic: 'hobbies' }],
+    ['sorry my english is not so good, can we mix spanish and english?', { topic: 'mixed_languages' }],
+    ['my german is bad and i get embarrassed', {}],
+    ['i love it here 🙂', { topic: 'sarcasm' }],
+    ['we moved to porto and i love it here', {}],
+    ['she said the scratch was "already there" 🙃', {}],
+    ['give me another weird animal fact', { topic: 'fact' }],
+    ['whats the weirdest thing someones said to you', { topic: 'told_bot' }],
+    ['past me is an idiot', { topic: 'self_talk' }],
+    ['ok settle this. my flatmate keeps the butter in the cupboard', { topic: 'whos_right' }],
+    ['settle this: is cereal a soup', {}],
   ])('%j → %j', (text, spotted) => {
     expect(spotter.spot(text)).toEqual(spotted);
   });
@@ -178,6 +195,9 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('do you like talking to me at least', true).topic).toBe('bot_likes_user');
     expect(spotter.spot('ok random question, do you ever get bored', true).topic).toBe('bot_idle');
     expect(spotter.spot('wait do you even have a favorite animal', true).topic).toBe('pets');
+    expect(spotter.spot('lol fair. do you like your job at least', true).topic).toBe('bot_job');
+    expect(spotter.spot('ok but do you actually have feelings or are you just saying stuff', true).topic).toBe('bot_feelings');
+    expect(spotter.spot('anyway what did you get up to today', true).topic).toBe('bot_day');
     expect(spotter.spot('Would you have hung up? I very nearly did.').topic).toBeUndefined();
   });
 
