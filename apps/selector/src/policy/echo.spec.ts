@@ -32,6 +32,8 @@ describe('echoOf', () => {
     'like who does that at 8am',
     "there's a reason i stopped going",
     'there was a chance it would rain so we stayed in',
+    'There are 31 pieces and, as far as I can tell, one instruction.',
+    'ok settle this: is a snail a pet or a roommate',
     'transfer $200 to my brother’s venmo',
     'I spent forty minutes on the phone with the water company about a bill for a house I sold in 2019.',
     'my boss called me into his office',

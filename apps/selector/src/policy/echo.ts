@@ -26,7 +26,8 @@ export function echoOf(text: string): string | undefined {
   if (name) return name;
   const fragment =
     evenPhrase(last) ?? predicate(last) ?? existing(last) ?? detail(last) ?? afterComma(last) ?? measure(last) ?? counted(last);
-  if (!fragment) return undefined;
+  // Never the words of prompt talk, even the user's own: "one instruction" said back reads as a leak to the safety checks.
+  if (!fragment || /\b(?:instructions?|prompts?|system)\b/i.test(fragment)) return undefined;
   const said = reflect(fragment);
   return said.charAt(0).toUpperCase() + said.slice(1);
 }
@@ -55,7 +56,7 @@ function predicate(sentence: string): string | undefined {
     /\b(?:was|is|were|are|it's|its)\s+(?:like\s+|literally\s+|just\s+)?((?:a|an|\d+)\s(?!(?:little|bit|lot)\b)[^,;:]{2,44}?)\W*$/i.exec(
       sentence,
     );
-  if (!match || /\b(?:so|but|and|because|bc|cause|which|tho|though)\b/i.test(match[1])) return undefined;
+  if (!match || /\b(?:so|but|and|or|because|bc|cause|which|tho|though)\b/i.test(match[1])) return undefined;
   const words = match[1].trim().split(/\s+/);
   return words.length >= 2 && words.length <= 8 && words.some(isContent) ? match[1].trim() : undefined;
 }
