@@ -1,10 +1,4 @@
-/**
- * What a question about the bot's own tastes asks about: "do you like thunderstorms" → liked
- * "thunderstorms", "do you have a favourite bird" → favourite "bird". The bot has an answer, not a
- * dodge: its own pick where the persona has one (replies.json `pick.<kind>`), else a line that
- * names the thing. Undefined for what other lines answer: the user ("do you like me"), the bot's
- * own life ("do you like your job"), a pronoun ("do you like it").
- */
+/** What a question about the bot's own tastes names. */
 export interface Asked {
   /** The thing a "do you like …" question names. */
   liked?: string;
@@ -12,6 +6,13 @@ export interface Asked {
   favourite?: string;
 }
 
+/**
+ * What a question about the bot's own tastes asks about: "do you like thunderstorms" → liked
+ * "thunderstorms", "do you have a favourite bird" → favourite "bird". The bot has an answer, not a
+ * dodge: its own pick where the persona has one (replies.json `pick.<kind>`), else a line that
+ * names the thing. Undefined for what other lines answer: the user ("do you like me"), the bot's
+ * own life ("do you like your job"), a pronoun ("do you like it").
+ */
 export function askedAbout(text: string): Asked | undefined {
   const favourite = FAVOURITE.exec(text)?.[1];
   if (favourite && usable(favourite)) return { favourite: favourite.toLowerCase() };
