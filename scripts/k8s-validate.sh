@@ -3,11 +3,15 @@
 # object it holds, custom resources included, against pinned schemas, with no cluster and no kubectl:
 #   1. kustomize (built from the Go module proxy) renders each overlay;
 #   2. kubeconform -strict checks each object against local schemas only: Kubernetes' own (from the
-#      PyPI package kubernetes-validate) and the CRDs of KEDA, Strimzi and the Altinity operator
-#      (converted by scripts/k8s/crd2jsonschema.py). No -ignore-missing-schemas: an object whose
-#      schema is not there fails;
-#   3. scripts/k8s/check_manifests.py checks what schemas cannot: env names the apps read, one
-#      Deployment per NLU task and generator, consumer groups, replica ceilings vs. partitions.
+#      PyPI package kubernetes-validate) and the CRDs of KEDA, Strimzi, the Altinity operator and
+#      the Prometheus operator (converted by scripts/k8s/crd2jsonschema.py). No
+#      -ignore-missing-schemas: an object whose schema is not there fails;
+#   3. scripts/k8s/check_manifests.py checks what schemas cannot: env names and values the apps
+#      accept, one Deployment per NLU task and generator, consumer groups and where they start,
+#      KEDA trigger metadata (against the pinned KEDA's source), replica ceilings vs. partitions,
+#      Kafka users and ACLs, NetworkPolicy paths, GPU settings;
+#   4. scripts/k8s/check_manifests_test.py: the checks of 3 catch each known mistake (a mutation of
+#      the rendered overlays per test), in a few seconds.
 # Tools and schemas are fetched once into .cache/k8s/ (git-ignored); later runs are offline.
 # Needs: python3 with pip, mvn (Maven Central, for Strimzi's CRDs); Go >= 1.26, fetched when missing.
 set -euo pipefail
@@ -22,8 +26,12 @@ KUBERNETES_VALIDATE_VERSION=1.37.0
 KUBERNETES_VALIDATE_SHA256=85136d018a27b50ec7fc049d902bfa5193f5976807e6c0f408e3ab6fe078cad9
 # Validate against the oldest Kubernetes docs/deploy.md supports and the newest the package knows.
 KUBERNETES_VERSIONS=(1.30.0 1.37.0)
-# Go module github.com/kedacore/keda/v2: config/crd/bases/*.yaml (ScaledObject, ...).
+# Go module github.com/kedacore/keda/v2: config/crd/bases/*.yaml (ScaledObject, ...), and
+# pkg/scalers/kafka_scaler.go for the Kafka trigger's metadata keys (scripts/k8s/keda_trigger_metadata.py).
 KEDA_VERSION=v2.21.0
+# Go module github.com/prometheus-operator/prometheus-operator: example/prometheus-operator-crd
+# (PodMonitor, ServiceMonitor), the newest release the module proxy serves here.
+PROMETHEUS_OPERATOR_VERSION=v0.85.0
 # Maven Central io.strimzi:api:<version>:tests holds the generated CRDs (crds/v1/*.yaml, API kafka.strimzi.io/v1).
 STRIMZI_VERSION=0.51.0
 STRIMZI_API_TESTS_SHA256=b99f69303dc507ca505b74345d93f5260621bb084b8b79447f726e54b6e66a1d
@@ -114,7 +122,7 @@ fi
 
 # ---- 3. CRD schemas ----------------------------------------------------------------------------
 CRDS="$CACHE/schemas/crds"
-crd_stamp="keda $KEDA_VERSION strimzi $STRIMZI_VERSION altinity $ALTINITY_OPERATOR_VERSION $(sha256_of scripts/k8s/crd2jsonschema.py)"
+crd_stamp="keda $KEDA_VERSION strimzi $STRIMZI_VERSION altinity $ALTINITY_OPERATOR_VERSION prometheus-operator $PROMETHEUS_OPERATOR_VERSION $(sha256_of scripts/k8s/crd2jsonschema.py) $(sha256_of scripts/k8s/keda_trigger_metadata.py)"
 if ! stamp_matches "$CRDS/.stamp" "$crd_stamp"; then
   t=$(now)
   go_module_dir() { # module@version -> its unpacked folder, checksum-verified by the go command
@@ -124,6 +132,8 @@ if ! stamp_matches "$CRDS/.stamp" "$crd_stamp"; then
   keda="$(go_module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")"
   log "fetching Altinity clickhouse-operator $ALTINITY_OPERATOR_VERSION CRDs (Go module proxy) ..."
   altinity="$(go_module_dir "github.com/altinity/clickhouse-operator@$ALTINITY_OPERATOR_VERSION")"
+  log "fetching Prometheus operator $PROMETHEUS_OPERATOR_VERSION CRDs (Go module proxy) ..."
+  promop="$(go_module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")"
   log "fetching Strimzi $STRIMZI_VERSION CRDs (Maven Central io.strimzi:api:$STRIMZI_VERSION:tests) ..."
   jar="$STRIMZI_JAR"
   if [[ ! -f "$jar" ]]; then
@@ -149,7 +159,9 @@ if ! stamp_matches "$CRDS/.stamp" "$crd_stamp"; then
   python3 scripts/k8s/crd2jsonschema.py "$CRDS.tmp" \
     "$keda"/config/crd/bases/*.yaml \
     "$strimzi"/crds/v1/*.yaml \
-    "$altinity/deploy/operator/clickhouse-operator-install-bundle.yaml"
+    "$altinity/deploy/operator/clickhouse-operator-install-bundle.yaml" \
+    "$promop"/example/prometheus-operator-crd/monitoring.coreos.com_{podmonitors,servicemonitors}.yaml
+  python3 scripts/k8s/keda_trigger_metadata.py "$keda/pkg/scalers/kafka_scaler.go" "$CRDS.tmp/keda-kafka-trigger.json"
   rm -rf "$CRDS" && mv "$CRDS.tmp" "$CRDS"
   echo "$crd_stamp" >"$CRDS/.stamp"
   log "CRD schemas ready in $(elapsed "$t")"
@@ -184,5 +196,12 @@ for version in "${KUBERNETES_VERSIONS[@]}"; do
   log "kubeconform -strict, Kubernetes $version: ok in $(elapsed "$t")"
 done
 
-python3 scripts/k8s/check_manifests.py "${overlays[@]}" || fail "manifest checks failed (rendered manifests in $RENDERED)"
+KEDA_KAFKA="$CRDS/keda-kafka-trigger.json"
+python3 scripts/k8s/check_manifests.py --keda-kafka "$KEDA_KAFKA" "${overlays[@]}" ||
+  fail "manifest checks failed (rendered manifests in $RENDERED)"
+# Each known mistake, applied to the overlays just rendered, must fail the checks above.
+t=$(now)
+python3 scripts/k8s/check_manifests_test.py --keda-kafka "$KEDA_KAFKA" "${overlays[@]}" ||
+  fail "the manifest checks let a known mistake through (scripts/k8s/check_manifests_test.py)"
+log "mutation tests: ok in $(elapsed "$t")"
 log "all overlays valid in $(elapsed "$started")"
