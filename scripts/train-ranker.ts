@@ -205,7 +205,7 @@ async function main(): Promise<void> {
 
 /** For each row's query, the rows whose queries are nearest (itself included), best first, by ONNX top-k. */
 async function nearest(set: RankingPairs, k: number): Promise<number[][]> {
-  const session = await createSession(searchGraph(set.queries, set.dims, set.rows, k), DEFAULT_RUNTIME);
+  const { session } = await createSession(searchGraph(set.queries, set.dims, set.rows, k), DEFAULT_RUNTIME);
   const { Tensor } = ort();
   const out: number[][] = [];
   const width = Math.min(k, set.rows);

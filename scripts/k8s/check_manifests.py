@@ -25,7 +25,8 @@ shows that each known mistake fails it.
     Kafka listener only to the apps and KEDA, ClickHouse only to the sink;
   - ClickHouse users: password from a Secret, never from any address;
   - GPU settings only with a GPU; GPU pods on the GPU image (tag *-gpu), tolerating the GPU taint,
-    not selecting a label the device plugin install does not set, with memory for a CUDA process;
+    not selecting a label the device plugin install does not set, with memory for a CUDA process,
+    and stopping at start when their GPU runtime does not load (ORT_PROVIDER_REQUIRED, LLM_GPU_REQUIRED);
   - no Secret committed in the manifests.
 
 usage: check_manifests.py --keda-kafka KEDA.json RENDERED.yaml...   (the overlay is named after the file;
@@ -74,6 +75,11 @@ def env_names_read():
 # Read by Node itself, not by the apps: the extra CA file (Strimzi's cluster CA, for Kafka's TLS).
 NODE_ENV = {"NODE_EXTRA_CA_CERTS"}
 FLAG_VALUES = {"1", "true", "yes", "on", "0", "false", "no", "off"}  # libs/config/src/load-config.ts flag()
+
+
+def flag_on(value):
+    """As flag() reads a set value: true for 1, true, yes, on."""
+    return (value or "").lower() in {"1", "true", "yes", "on"}
 
 
 def env_value_rules():
@@ -469,6 +475,11 @@ def check(overlay, facts):
                 overlay.fail(d, f"a GPU pod runs {image!r}, not the GPU image (tag <tag>-gpu, built with --build-arg GPU=cuda12): the overlay's image swap is missing")
             if memory_bytes(resources.get("limits", {}).get("memory", 0)) < GPU_MIN_MEMORY_LIMIT:
                 overlay.fail(d, f"memory limit {resources.get('limits', {}).get('memory')} is below 3Gi, what a CUDA process holds besides its model (docs/deploy.md)")
+            # Without these, a GPU runtime that does not load leaves the pod on its CPU, holding a GPU unnoticed.
+            if env.get("ORT_PROVIDER") == "cuda" and not flag_on(env.get("ORT_PROVIDER_REQUIRED")):
+                overlay.fail(d, "ORT_PROVIDER=cuda without ORT_PROVIDER_REQUIRED=true: if CUDA does not load, the pod runs on its CPU instead of stopping")
+            if int(env.get("LLM_GPU_LAYERS", "0") or 0) > 0 and not flag_on(env.get("LLM_GPU_REQUIRED")):
+                overlay.fail(d, "LLM_GPU_LAYERS > 0 without LLM_GPU_REQUIRED=true: if no GPU build of llama.cpp loads, the pod runs on its CPU instead of stopping")
 
         if app == "nlu-worker":
             served_tasks += [t.strip() for t in env.get("NLU_TASKS", "").split(",") if t.strip()]

@@ -195,6 +195,19 @@ class Mutations(unittest.TestCase):
 
         self.assertCaught("gpu", select, r"Deployment/nlu-toxicity: selects nodes by nvidia.com/gpu.present, which only the GPU Operator sets")
 
+    def test_a_gpu_pod_that_would_run_on_its_cpu(self):
+        def lenient(objects):
+            env = container(objects, "nlu-intent")["env"]
+            env[:] = [e for e in env if e["name"] != "ORT_PROVIDER_REQUIRED"]
+            set_env(objects, "gen-llm", "LLM_GPU_REQUIRED", "false")
+
+        self.assertCaught(
+            "gpu",
+            lenient,
+            r"Deployment/nlu-intent: ORT_PROVIDER=cuda without ORT_PROVIDER_REQUIRED=true",
+            r"Deployment/gen-llm: LLM_GPU_LAYERS > 0 without LLM_GPU_REQUIRED=true",
+        )
+
     def test_a_gpu_pod_without_memory_for_cuda(self):
         self.assertCaught(
             "gpu",

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { CandidateSchema, ResultStatus, Topic, deriveMeta } from '@app/contracts';
 import { ConversationStore, recentHistory, resolvePronouns } from '@app/dialogue-state';
@@ -14,6 +14,7 @@ import { REPLY_GENERATOR } from './reply-generator.token';
 export class GeneratorConsumerService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger: Logger;
   private readonly consumer: EventConsumer;
+  private readonly provider: Gauge<'generator' | 'model' | 'configured' | 'used'>;
   private loaded = false;
   /** The last turns of the conversations on this replica's partitions, followed from chat.conversations. */
   private readonly conversations = new ConversationStore();
@@ -52,6 +53,12 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
       name: 'generator_skipped_deadline_total',
       help: 'Messages skipped because their deadline had passed or came during generation',
       labelNames: ['generator'],
+      registers: [registry],
+    });
+    this.provider = new Gauge({
+      name: 'generator_execution_provider_info',
+      help: 'Where each model of the generator runs: as configured (ORT_PROVIDER; gpu when LLM_GPU_LAYERS > 0) and as loaded; always 1',
+      labelNames: ['generator', 'model', 'configured', 'used'],
       registers: [registry],
     });
     this.consumer = startMessageBatchWorker<GeneratedReply>(kafka, {
@@ -97,6 +104,12 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
     await this.generator.load();
     this.loaded = true;
     this.logger.log(`${this.generator.name}@${this.generator.modelVersion} loaded`);
+    for (const { model, configured, used, fellBack } of this.generator.providers) {
+      this.provider.set({ generator: this.generator.name, model, configured, used }, 1);
+      // A fallback only loads without ORT_PROVIDER_REQUIRED / LLM_GPU_REQUIRED, which stop the start instead.
+      if (fellBack) this.logger.warn(`${model} runs on ${used}, not on ${configured} as configured (it did not load)`);
+      else this.logger.log(`${model} runs on ${used}`);
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {

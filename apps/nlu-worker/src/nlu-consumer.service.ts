@@ -1,5 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { APP_CONFIG } from '@app/config';
 import { NluResultSchema, ResultStatus, Topic, deriveMeta } from '@app/contracts';
 import { KafkaRuntime, startMessageBatchWorker, type EventConsumer, type MessageEvent, type WorkOutcome } from '@app/kafka';
@@ -51,6 +51,13 @@ export class NluConsumerService implements OnApplicationBootstrap, BeforeApplica
       labelNames: ['task'],
       registers: [registry],
     });
+    const provider = new Gauge({
+      name: 'nlu_execution_provider_info',
+      help: 'ONNX Runtime execution provider of each task: as configured (ORT_PROVIDER) and as loaded; always 1',
+      labelNames: ['task', 'model', 'configured', 'used'],
+      registers: [registry],
+    });
+    for (const { task, model, configured, used } of models.providers) provider.set({ task, model, configured, used }, 1);
     this.consumer = startMessageBatchWorker<Prediction[]>(kafka, {
       name: `nlu:${labels.task}`,
       groupId: nluGroupId(group.tasks),

@@ -1,13 +1,15 @@
 import type { Provider } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@app/config';
-import { ModelRepository, TaskGroup, type TaskManifest } from '@app/models';
+import { ModelRepository, TaskGroup, providerUse, type ProviderUse, type TaskManifest } from '@app/models';
 import type { NluWorkerConfig } from './nlu-worker.config';
 
 /** The loaded models this process serves, their manifests, and how to free them and their encoders. */
 export interface NluModels {
   manifests: TaskManifest[];
   group: TaskGroup;
+  /** Where each ONNX Runtime task runs, as configured and as loaded (nlu_execution_provider_info). */
+  providers: (ProviderUse & { task: string })[];
   release(): Promise<void>;
 }
 
@@ -20,7 +22,7 @@ export const nluModelsProvider: Provider = {
   useFactory: async (config: NluWorkerConfig): Promise<NluModels> => {
     const logger = new Logger(`nlu:${config.NLU_TASKS.join('+')}`);
     const repository = new ModelRepository({
-      runtime: { provider: config.ORT_PROVIDER, intraOpThreads: config.ORT_INTRA_OP_THREADS },
+      runtime: { provider: config.ORT_PROVIDER, intraOpThreads: config.ORT_INTRA_OP_THREADS, required: config.ORT_PROVIDER_REQUIRED },
       log: (line) => logger.log(line),
     });
     const started = Date.now();
@@ -29,10 +31,21 @@ export const nluModelsProvider: Provider = {
     const classifiers = await Promise.all(config.NLU_TASKS.map((task) => repository.load(task)));
     const group = new TaskGroup(classifiers);
     const names = classifiers.map((c) => `${c.modelName}@${c.modelVersion}`).join(', ');
-    logger.log(`${names} loaded on ${config.ORT_PROVIDER} in ${Date.now() - started} ms`);
+    logger.log(`${names} loaded in ${Date.now() - started} ms`);
+    // language and entities run without ONNX Runtime: nothing to report.
+    const providers = classifiers.flatMap((c) =>
+      c.providers ? [{ task: c.task, ...providerUse(`${c.modelName}@${c.modelVersion}`, config.ORT_PROVIDER, c.providers) }] : [],
+    );
+    for (const { task, model, configured, used, fellBack } of providers) {
+      // A fallback only loads without ORT_PROVIDER_REQUIRED, which stops the start instead.
+      if (fellBack)
+        logger.warn(`${task} (${model}) runs on ${used}, not on ${configured} as configured (ONNX Runtime's error above says why)`);
+      else logger.log(`${task} (${model}) runs on ${used}`);
+    }
     return {
       manifests,
       group,
+      providers,
       release: async () => {
         await group.release();
         await repository.release();

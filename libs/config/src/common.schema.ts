@@ -54,6 +54,11 @@ export const batchWorkerSchema = z.object({
 export const ortSchema = z.object({
   /** Execution provider: cpu everywhere, cuda on GPU nodes (needs the CUDA build of onnxruntime-node). */
   ORT_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+  /**
+   * Off: a model that cannot open on cuda runs on the CPU (logged, and `used` in the
+   * *_execution_provider_info metric). On: it stops the start instead (GPU deployments).
+   */
+  ORT_PROVIDER_REQUIRED: flag(false),
   /** Threads per ONNX operator; 1 suits many workers sharing a node's cores, 0 lets ONNX Runtime use them all. */
   ORT_INTRA_OP_THREADS: z.coerce.number().int().min(0).max(64).default(1),
 });

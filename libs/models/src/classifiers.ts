@@ -3,7 +3,7 @@ import type { EncoderHeadManifest, HfClassifierManifest } from './manifest';
 import { HeadRunner } from './head';
 import { readHfLayout } from './hf-layout';
 import { hashedNgrams } from './ngram-features';
-import { createSession, tokenFeeds, type RuntimeOptions } from './ort';
+import { createSession, tokenFeeds, type ExecutionProvider, type RuntimeOptions } from './ort';
 import { labelsFromRow, sigmoid, softmaxRow, type Prediction, type TextClassifier } from './prediction';
 import type { SentenceEncoder } from './sentence-encoder';
 import { HfTokenizer } from './tokenizer';
@@ -22,6 +22,10 @@ export class EncoderHeadClassifier implements TextClassifier {
     this.task = manifest.task;
     this.modelName = `${manifest.name}+${encoder.name}`;
     this.modelVersion = manifest.version;
+  }
+
+  get providers(): ExecutionProvider[] {
+    return [this.encoder.provider, ...this.heads.map((h) => h.provider)];
   }
 
   static async load(manifest: EncoderHeadManifest, encoder: SentenceEncoder, headFiles: string[], runtime: RuntimeOptions): Promise<EncoderHeadClassifier> {
@@ -70,20 +74,25 @@ export class HfSequenceClassifier implements TextClassifier {
     private readonly tokenizer: HfTokenizer,
     private readonly session: InferenceSession,
     private readonly labels: string[],
+    private readonly provider: ExecutionProvider,
   ) {
     this.task = manifest.task;
     this.modelName = manifest.name;
     this.modelVersion = manifest.version;
   }
 
+  get providers(): ExecutionProvider[] {
+    return [this.provider];
+  }
+
   static async load(manifest: HfClassifierManifest, dir: string, runtime: RuntimeOptions): Promise<HfSequenceClassifier> {
     const layout = readHfLayout(dir);
     if (layout.labels.length < 2) throw new Error(`${dir}/config.json has no id2label with two or more labels`);
-    const session = await createSession(layout.modelFile, runtime);
+    const { session, provider } = await createSession(layout.modelFile, runtime);
     for (const output of ['logits', ...manifest.groups.map((g) => g.output)]) {
       if (!session.outputNames.includes(output)) throw new Error(`${layout.modelFile} has no ${output} output (it has ${session.outputNames.join(', ')})`);
     }
-    return new HfSequenceClassifier(manifest, HfTokenizer.load(dir, manifest.maxLength), session, layout.labels);
+    return new HfSequenceClassifier(manifest, HfTokenizer.load(dir, manifest.maxLength), session, layout.labels, provider);
   }
 
   async predict(texts: string[]): Promise<Prediction[]> {

@@ -1,6 +1,6 @@
 import { onnx } from 'onnx-proto';
 import type { InferenceSession } from 'onnxruntime-node';
-import { createSession, ort, type RuntimeOptions } from './ort';
+import { createSession, ort, type ExecutionProvider, type RuntimeOptions } from './ort';
 
 /** A fully connected layer: y = x·W + b, with W stored row-major as inputs × outputs. */
 export interface DenseLayer {
@@ -139,15 +139,16 @@ export class HeadRunner {
     private readonly input: string,
     private readonly output: string,
     readonly inputs: number,
+    readonly provider: ExecutionProvider,
   ) {}
 
   static async load(pathOrBytes: string | Uint8Array, runtime: RuntimeOptions, input = HEAD_INPUT, output = HEAD_OUTPUT): Promise<HeadRunner> {
-    const session = await createSession(pathOrBytes, runtime);
+    const { session, provider } = await createSession(pathOrBytes, runtime);
     if (!session.inputNames.includes(input)) throw new Error(`head has no input ${input}`);
     if (!session.outputNames.includes(output)) throw new Error(`head has no output ${output}`);
     const meta = session.inputMetadata.find((m) => m.name === input);
     const width = meta && meta.isTensor ? Number(meta.shape[1]) : NaN;
-    return new HeadRunner(session, input, output, width);
+    return new HeadRunner(session, input, output, width, provider);
   }
 
   /** Probabilities, one row of classes per embedding (and n-gram row, for heads that read them). */

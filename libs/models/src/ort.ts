@@ -8,6 +8,8 @@ export interface RuntimeOptions {
   provider: ExecutionProvider;
   /** Threads for one operator; 0 lets ONNX Runtime choose (all cores). */
   intraOpThreads: number;
+  /** No fallback to the CPU: a session that cannot open on `provider` stops the load (ORT_PROVIDER_REQUIRED). */
+  required?: boolean;
 }
 
 export const DEFAULT_RUNTIME: RuntimeOptions = { provider: 'cpu', intraOpThreads: 0 };
@@ -20,9 +22,9 @@ export function ort(): typeof import('onnxruntime-node') {
   return ortModule;
 }
 
-export function sessionOptions(runtime: RuntimeOptions): InferenceSession.SessionOptions {
+export function sessionOptions(runtime: RuntimeOptions, provider: ExecutionProvider): InferenceSession.SessionOptions {
   return {
-    executionProviders: runtime.provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
+    executionProviders: [provider],
     graphOptimizationLevel: 'all',
     ...(runtime.intraOpThreads > 0 ? { intraOpNumThreads: runtime.intraOpThreads } : {}),
     interOpNumThreads: 1,
@@ -32,10 +34,61 @@ export function sessionOptions(runtime: RuntimeOptions): InferenceSession.Sessio
   };
 }
 
-export async function createSession(pathOrBytes: string | Uint8Array, runtime: RuntimeOptions): Promise<InferenceSession> {
+/**
+ * The providers to open a session with, one at a time, best first. Given ['cuda', 'cpu'] at once,
+ * onnxruntime-node 1.30 fails outright when CUDA's libraries do not load, and a session that opens
+ * does not say which provider it got: trying each alone makes the one in use known.
+ */
+export function providerOrder(runtime: RuntimeOptions): ExecutionProvider[] {
+  return runtime.provider === 'cuda' && !runtime.required ? ['cuda', 'cpu'] : [runtime.provider];
+}
+
+/** A session and the execution provider it opened with. */
+export interface OrtSession {
+  session: InferenceSession;
+  provider: ExecutionProvider;
+}
+
+/** Opens with the first provider of providerOrder that works; `open` is onnxruntime-node's (a stub in tests). */
+export async function openOnFirstProvider<T>(runtime: RuntimeOptions, open: (provider: ExecutionProvider) => Promise<T>): Promise<{ value: T; provider: ExecutionProvider }> {
+  const order = providerOrder(runtime);
+  for (let i = 0; ; i++) {
+    const provider = order[i];
+    try {
+      return { value: await open(provider), provider };
+    } catch (error) {
+      // On to the next provider; ONNX Runtime has logged why this one failed.
+      if (i + 1 < order.length) continue;
+      if (!runtime.required || provider === 'cpu') throw error;
+      // Not `instanceof Error`: errors from the native binding may come from another realm (jest's).
+      const reason = String((error as { message?: unknown } | undefined)?.message ?? error);
+      throw new Error(`ONNX Runtime could not open a session on ${provider}, which ORT_PROVIDER_REQUIRED makes the only choice: ${reason}`, { cause: error });
+    }
+  }
+}
+
+export async function createSession(pathOrBytes: string | Uint8Array, runtime: RuntimeOptions): Promise<OrtSession> {
   const { InferenceSession } = ort();
-  const options = sessionOptions(runtime);
-  return typeof pathOrBytes === 'string' ? InferenceSession.create(pathOrBytes, options) : InferenceSession.create(pathOrBytes, options);
+  const { value: session, provider } = await openOnFirstProvider(runtime, (provider) => {
+    const options = sessionOptions(runtime, provider);
+    return typeof pathOrBytes === 'string' ? InferenceSession.create(pathOrBytes, options) : InferenceSession.create(pathOrBytes, options);
+  });
+  return { session, provider };
+}
+
+/** Where a model runs, as configured and as loaded (e.g. `cuda` and `cpu`: CUDA did not load). */
+export interface ProviderUse {
+  model: string;
+  configured: string;
+  used: string;
+  /** Some of it runs on the CPU in place of the GPU it was configured for. */
+  fellBack: boolean;
+}
+
+/** An ONNX Runtime model's: `used` is every provider its sessions got, `+`-joined when they differ (`cuda+cpu`). */
+export function providerUse(model: string, configured: ExecutionProvider, providers: readonly ExecutionProvider[]): ProviderUse {
+  const used = [...new Set(providers)];
+  return { model, configured, used: used.join('+'), fellBack: used.some((provider) => provider !== configured) };
 }
 
 /** The int64 [batch, length] tensors a transformer reads, for the input names it declares. */

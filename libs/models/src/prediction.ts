@@ -1,3 +1,5 @@
+import type { ExecutionProvider } from './ort';
+
 /** A label with its score in [0, 1]; `text` is the span it was found in (entities). */
 export interface ScoredLabel {
   name: string;
@@ -16,6 +18,8 @@ export interface TextClassifier {
   readonly task: string;
   readonly modelName: string;
   readonly modelVersion: string;
+  /** The execution provider of each of its ONNX Runtime sessions; absent for a model without ONNX Runtime. */
+  readonly providers?: readonly ExecutionProvider[];
   predict(texts: string[]): Promise<Prediction[]>;
   release(): Promise<void>;
 }

@@ -35,7 +35,7 @@ describe('chitChatPairs', () => {
 describe('searchGraph (real ONNX Runtime)', () => {
   it('returns the k nearest keys by dot product, best first', async () => {
     const keys = Float32Array.from([1, 0, 0, 1, 0.6, 0.8]); // three keys of width 2
-    const session = await createSession(searchGraph(keys, 2, 3, 2), DEFAULT_RUNTIME);
+    const { session } = await createSession(searchGraph(keys, 2, 3, 2), DEFAULT_RUNTIME);
     const { Tensor } = ort();
     const out = await session.run({ query: new Tensor('float32', Float32Array.from([0, 1, 1, 0]), [2, 2]) });
     expect(Array.from(out.top_indices.data as BigInt64Array, Number)).toEqual([1, 2, 0, 2]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { ResponseBankManifest } from './manifest';
-import { createSession, ort, type RuntimeOptions } from './ort';
+import { createSession, ort, type ExecutionProvider, type RuntimeOptions } from './ort';
 import { parseReactions, situationPairs, type ToneNeighbour } from './reactions';
 import type { SentenceEncoder } from './sentence-encoder';
 
@@ -127,6 +127,8 @@ export class ResponseIndex {
     private readonly dimension: number,
     private readonly session: InferenceSession,
     readonly k: number,
+    /** The execution provider of each of its searches' sessions. */
+    readonly providers: ExecutionProvider[],
     private readonly tones?: ToneSearch,
   ) {}
 
@@ -141,7 +143,8 @@ export class ResponseIndex {
   ): Promise<ResponseIndex> {
     const { entries, keys, replies, tag } = await loadOrBuild(manifest, dir, root, encoder, log);
     const d = encoder.dimension;
-    const session = await createSession(searchGraph(keys, d, entries.length, k), runtime);
+    const search = await createSession(searchGraph(keys, d, entries.length, k), runtime);
+    const providers = [search.provider];
     let tones: ToneSearch | undefined;
     if (manifest.tone && manifest.reactions) {
       // The house reactions with a tone, keyed by their prompts alone, and the reactions file's
@@ -156,10 +159,12 @@ export class ResponseIndex {
         toned.forEach((t, j) => toneKeys.set(t.key, j * d));
         toneKeys.set(exampleKeys, toned.length * d);
         const toneK = Math.min(manifest.tone.k, labels.length);
-        tones = { session: await createSession(searchGraph(toneKeys, d, labels.length, toneK), runtime), labels, k: toneK };
+        const toneSearch = await createSession(searchGraph(toneKeys, d, labels.length, toneK), runtime);
+        providers.push(toneSearch.provider);
+        tones = { session: toneSearch.session, labels, k: toneK };
       }
     }
-    return new ResponseIndex(entries, replies, d, session, Math.min(k, entries.length), tones);
+    return new ResponseIndex(entries, replies, d, search.session, Math.min(k, entries.length), providers, tones);
   }
 
   /** The k nearest entries to each query row, best first, with cosine similarity. */

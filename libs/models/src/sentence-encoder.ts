@@ -1,7 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import type { EncoderManifest } from './manifest';
 import { readHfLayout } from './hf-layout';
-import { createSession, tokenFeeds, type RuntimeOptions } from './ort';
+import { createSession, tokenFeeds, type ExecutionProvider, type RuntimeOptions } from './ort';
 import { HfTokenizer, type TokenBatch } from './tokenizer';
 
 /** Turns texts into fixed-size sentence embeddings: transformer → pooling over real tokens → optional L2 norm. */
@@ -13,17 +13,18 @@ export class SentenceEncoder {
     private readonly tokenizer: HfTokenizer,
     private readonly session: InferenceSession,
     private readonly spec: Pick<EncoderManifest, 'inputs' | 'output' | 'pooling' | 'normalize'>,
+    readonly provider: ExecutionProvider,
   ) {}
 
   static async load(manifest: EncoderManifest, dir: string, runtime: RuntimeOptions): Promise<SentenceEncoder> {
     const layout = readHfLayout(dir);
     const tokenizer = HfTokenizer.load(dir, manifest.maxLength);
-    const session = await createSession(layout.modelFile, runtime);
+    const { session, provider } = await createSession(layout.modelFile, runtime);
     for (const input of manifest.inputs) {
       if (!session.inputNames.includes(input)) throw new Error(`${layout.modelFile} has no input ${input} (it has ${session.inputNames.join(', ')})`);
     }
     if (!session.outputNames.includes(manifest.output)) throw new Error(`${layout.modelFile} has no output ${manifest.output}`);
-    return new SentenceEncoder(manifest.name, manifest.version, manifest.dimension, tokenizer, session, manifest);
+    return new SentenceEncoder(manifest.name, manifest.version, manifest.dimension, tokenizer, session, manifest, provider);
   }
 
   /** Embeddings of texts, row after row: a Float32Array of texts.length × dimension. */

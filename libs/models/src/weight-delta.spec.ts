@@ -47,7 +47,7 @@ function graph(): Uint8Array {
 }
 
 async function run(model: Uint8Array, x: number[]): Promise<number[]> {
-  const session = await createSession(model, DEFAULT_RUNTIME);
+  const { session } = await createSession(model, DEFAULT_RUNTIME);
   const { y } = await session.run({ x: new (ort().Tensor)('float32', Float32Array.from(x), [1, 3]) });
   await session.release();
   return Array.from(y.data as Float32Array);

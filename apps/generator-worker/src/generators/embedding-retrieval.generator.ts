@@ -7,12 +7,14 @@ import {
   blend,
   pairKey,
   projectRoot,
+  providerUse,
   readReactions,
   voteTone,
   type Batching,
   type ReplyRanker,
   type ResponseBankManifest,
   type Hit,
+  type ProviderUse,
   type ResponseIndex,
   type RuntimeOptions,
   type SentenceEncoder,
@@ -40,6 +42,7 @@ export const RESPONSE_BANK = 'response-bank';
 export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   readonly name = 'retrieval';
   modelVersion = '';
+  providers: ProviderUse[] = [];
   readonly batching: Batching;
   private index?: ResponseIndex;
   private encoder?: SentenceEncoder;
@@ -95,6 +98,14 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
     // The ranker is part of what made the candidate and its score: named in the version.
     const parts = [encoder.name, this.ranker?.id, this.toneModel && `${this.toneModel.modelName}@${this.toneModel.modelVersion}`];
     this.modelVersion = `${manifest.name}@${manifest.version}+${parts.filter(Boolean).join('+')}`;
+    const configured = this.repository.runtime.provider;
+    this.providers = [
+      providerUse(`${encoder.name}@${encoder.version}`, configured, [encoder.provider]),
+      providerUse(`${manifest.name}@${manifest.version}`, configured, index.providers),
+      ...(this.toneModel?.providers
+        ? [providerUse(`${this.toneModel.modelName}@${this.toneModel.modelVersion}`, configured, this.toneModel.providers)]
+        : []),
+    ];
   }
 
   async generate(requests: ReplyRequest[]): Promise<GeneratedReply[]> {

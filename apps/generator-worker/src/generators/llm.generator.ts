@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ItemFailure } from '@app/kafka';
-import { ModelRepository, projectRoot, type Batching, type GgufLlmManifest } from '@app/models';
+import { ModelRepository, projectRoot, type Batching, type GgufLlmManifest, type ProviderUse } from '@app/models';
+import { llmBackend, type LlmGpuSettings } from './llm-backend';
 import { clipForContext, guardUserText } from './persona-guard';
 import type { HistoryTurn } from '@app/dialogue-state';
 import type { GeneratedReply, ReplyGenerator, ReplyRequest } from './reply-generator';
@@ -17,11 +18,10 @@ type ChatHistory = Parameters<InstanceType<LlamaModule['LlamaChatSession']>['set
 /** The model this generator runs: models/<name>/manifest.json. */
 export const LLM_MODEL = 'smollm2';
 
-export interface LlmSettings {
+export interface LlmSettings extends LlmGpuSettings {
   maxTokens: number;
   temperature: number;
   topP: number;
-  gpuLayers: number;
   threads: number;
   deadlineMarginMs: number;
   /** Longer user text is cut to this (each sequence's share of the context is small). */
@@ -43,6 +43,7 @@ export class LlmGenerator implements ReplyGenerator {
   readonly name = 'llm';
   readonly modelVersion: string;
   readonly batching: Batching;
+  providers: ProviderUse[] = [];
   private readonly manifest: GgufLlmManifest;
   private readonly repository: ModelRepository;
   private llamaModule?: LlamaModule;
@@ -77,6 +78,7 @@ export class LlmGenerator implements ReplyGenerator {
       progressLogs: false,
     });
     this.model = await this.llama.loadModel({ modelPath: join(dir, this.manifest.file), gpuLayers: this.settings.gpuLayers });
+    this.providers = [llmBackend(this.modelVersion, this.settings, this.llama.gpu, this.model.gpuLayers)];
     const sequences = this.batching.maxBatchSize;
     this.context = await this.model.createContext({
       sequences,
@@ -88,7 +90,9 @@ export class LlmGenerator implements ReplyGenerator {
     // Resolved once: a session left to resolve its own ("auto") matches the GGUF's Jinja template
     // against every known wrapper, which took most of this worker's main thread (docs/benchmarks.md).
     this.chatWrapper = this.llamaModule.resolveChatWrapper(this.model) ?? undefined;
-    this.log(`${this.modelVersion} loaded: ${sequences} parallel sequences, ${this.manifest.contextSize} tokens of context`);
+    this.log(
+      `${this.modelVersion} loaded: ${sequences} parallel sequences, ${this.manifest.contextSize} tokens of context, ${this.model.gpuLayers} layers on the GPU`,
+    );
   }
 
   async generate(requests: ReplyRequest[]): Promise<(GeneratedReply | ItemFailure | undefined)[]> {

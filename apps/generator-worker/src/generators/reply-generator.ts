@@ -1,6 +1,6 @@
 import type { HistoryTurn } from '@app/dialogue-state';
 import type { ItemFailure } from '@app/kafka';
-import type { Batching } from '@app/models';
+import type { Batching, ProviderUse } from '@app/models';
 
 /** A generated reply with the generator's confidence in [0, 1]. */
 export interface GeneratedReply {
@@ -34,6 +34,8 @@ export interface ReplyGenerator {
   /** Messages per call and queue delay, from the model's manifest (env can override them). */
   readonly batching: Batching;
   load(): Promise<void>;
+  /** After load(): where each of its models runs, as configured and as loaded (generator_execution_provider_info). */
+  readonly providers: ProviderUse[];
   /**
    * One reply per request: `undefined` for one it stopped at its deadline (reported as missed), an
    * ItemFailure for one it could not answer in the time left (reported as that message's error).
