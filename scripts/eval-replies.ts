@@ -1,18 +1,21 @@
 /**
  * `npm run eval:replies [-- --url http://127.0.0.1:3000] [--min-acceptance 0.85] [--min-coverage 0.8] [--max-false-accusations 0]
- *   [--max-task-refusals 0] [--unjudged FILE]`
+ *   [--max-task-refusals 0] [--unjudged FILE] [--keep-run data/eval/first-runs/<set>.json]`
  *
  * Plays the committed conversations (data/eval/conversations.jsonl) through the public API of a
  * running stack (--url) or of one it starts itself, checks every reply automatically, looks up
  * the reader's judgement of each reply (data/eval/judgements.jsonl), prints the figures per check,
- * source, rule and category, and exits non-zero when a gate is not met.
+ * source, rule and category, and exits non-zero when a gate is not met. A new blind set's first run
+ * is kept with --keep-run, to be judged later and counted by `npm run eval:blind`.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '@app/models';
 import { llmPersonaPrompt } from '../apps/selector/src/policy/safety-screen';
 import { readConversations } from './eval/conversation-set';
+import { firstRunOf } from './eval/first-runs';
 import { readJudgements } from './eval/judgements';
 import { playConversations, storedCandidates } from './eval/play';
 import { buildReport, type EvalReport, type Tally } from './eval/report';
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
       'max-task-refusals': { type: 'string', default: '0' },
       out: { type: 'string', default: '.data/eval-replies.json' },
       unjudged: { type: 'string' },
+      /** Keep this run's replies (a blind set's first run) for `npm run eval:blind`. */
+      'keep-run': { type: 'string' },
     },
   });
   const root = projectRoot();
@@ -89,6 +94,13 @@ async function main(): Promise<void> {
         report.unjudged.map((u) => JSON.stringify({ ...u, verdict: '', reason: '' })).join('\n') + '\n',
       );
       log(`${report.unjudged.length} unjudged replies written to ${values.unjudged}`);
+    }
+    if (values['keep-run']) {
+      const set = basename(values.set!, '.jsonl').replace(/^conversations-?/, '') || 'main';
+      const build = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+      const run = firstRunOf(set, build, new Date().toISOString().slice(0, 10), played);
+      writeFileSync(resolve(root, values['keep-run']), `${JSON.stringify(run, null, 1)}\n`);
+      log(`this run's replies kept in ${values['keep-run']} (build ${build})`);
     }
     print(report);
     log(`every reply and figure: ${out}`);

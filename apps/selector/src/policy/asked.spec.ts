@@ -10,6 +10,7 @@ describe('askedAbout', () => {
     ['whats ur favourite colour?', { favourite: 'colour' }],
     ['whats your favorite color sassy', { favourite: 'color' }],
     ["what's your fave ice cream flavour", { favourite: 'ice cream flavour' }],
+    ['whats your favourite season btw', { favourite: 'season' }],
   ])('%j asks about %j', (text, asked) => {
     expect(askedAbout(text)).toEqual(asked);
   });

@@ -39,7 +39,7 @@ export function pickKey(kind: string): string {
   return singular.replace(/\s+/g, '_');
 }
 
-const END = String.raw`(?=\s*(?:[?.!,]|$|\b(?:then|ever|of all time|at the moment|rn|right now|tho|though|at all|or not|honestly|sassy|bot)\b))`;
+const END = String.raw`(?=\s*(?:[?.!,]|$|\b(?:then|ever|of all time|at the moment|rn|right now|tho|though|btw|tbh|lol|haha|anyway|at all|or not|honestly|sassy|bot)\b))`;
 const FAVOURITE = new RegExp(String.raw`\b(?:your|ur|a|any)\s+fav(?:ou?rite|e|s)?\s+([a-z][a-z' -]{1,28}?)${END}`, 'i');
 const LIKED = new RegExp(
   String.raw`\b(?:do|would|d'?ya)\s+(?:you|u)\s+(?:even\s+|actually\s+|ever\s+|secretly\s+|also\s+)?(?:like|love|enjoy|rate|hate)\s+([a-z][a-z' -]{1,28}?)${END}|\b(?:are|r)\s+(?:you|u)\s+(?:into|a fan of)\s+([a-z][a-z' -]{1,28}?)${END}`,

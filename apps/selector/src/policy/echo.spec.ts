@@ -17,6 +17,8 @@ describe('echoOf', () => {
     ['my flatmate gave back my jacket with a ketchup stain', 'With a ketchup stain'],
     ['it yanked the hose off and now theres a lake under the fridge', 'A lake under the fridge'],
     ['day 3 of living out of boxes. i have found 2 kettles and zero forks', '2 kettles and zero forks'],
+    ["it's a piece of sky. of course it is", 'A piece of sky'],
+    ['to be fair it was a boring story. about a printer', 'About a printer'],
   ])('%j → %j', (text, echo) => {
     expect(echoOf(text)).toBe(echo);
   });
@@ -41,6 +43,9 @@ describe('echoOf', () => {
     'ok i have a question, what do you think',
     'went to the cinema with a friend',
     'i have two',
+    'finally got paid. about time',
+    'we talked for hours. about everything',
+    'of course it is',
   ])('says nothing back to %j', (text) => {
     expect(echoOf(text)).toBeUndefined();
   });

@@ -17,7 +17,8 @@ export function echoOf(text: string): string | undefined {
     .split(/(?<=[.!;?…])\s+|\s+-+\s+/)
     .map((s) => s.trim())
     .filter(Boolean);
-  const last = sentences.at(-1);
+  // "it's a piece of sky. of course it is": the detail is in the sentence before the shrug.
+  const last = sentences.length > 1 && SHRUG.test(sentences.at(-1)!) ? sentences.at(-2) : sentences.at(-1);
   if (!last || /\?/.test(last) || ASKS.test(last)) return undefined;
   // A quotation that closes the message may hold sentences of its own: "a post-it on a single grape. 'mine. counted.'"
   const quote = quoted(last) ?? quoted(/(?:^|\s)['"“‘][^'"“”‘’]{2,48}['"”’]\W*$/u.exec(cleaned)?.[0].trim() ?? '');
@@ -35,6 +36,10 @@ export function echoOf(text: string): string | undefined {
 /** Sentences that ask for something, which an echo would not answer ("need a name", "help"). */
 const ASKS =
   /^\W*(?:(?:so|ok|okay|and|but|anyway|pls|please)[,\s]+)?(?:need|needs|want|wanna|help|any|give|tell|send|pls|please|recommend|suggest|ideas|thoughts|advice|wish me|should|would|could|can|do you|what|how|why|who|where|when|which)\b/i;
+
+/** A closing shrug that adds nothing: "of course it is", "classic", "naturally". */
+const SHRUG =
+  /^\W*(?:(?:because |and )?of course(?: (?:it|he|she|they|that) (?:is|was|did|does|would|had to))?|obviously|naturally|classic|typical|figures|as you do|as one does)\W*$/i;
 
 /** A short quotation, kept in the speaker's words (not turned to the bot's side): "she said 'theyre just scissors'" → 'theyre just scissors'. */
 function quoted(sentence: string): string | undefined {
@@ -113,6 +118,8 @@ function detail(sentence: string): string | undefined {
     .split(/\s+/)
     .filter(Boolean);
   if (words.length < 2 || words.length > 6 || !PHRASE_OPENING.test(words[0])) return undefined;
+  // "about a printer" is a detail; "about time", "about it" are not.
+  if (/^about$/i.test(words[0]) && !/^(?:a|an|the|my|his|her|their|our|some|this)$/i.test(words[1])) return undefined;
   if (words.filter(isContent).length === 0 || words.some((w) => PRONOUN.test(w))) return undefined;
   return words.join(' ');
 }
@@ -120,7 +127,7 @@ function detail(sentence: string): string | undefined {
 const NUMBER =
   /(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|\d[\w$%.,:]*|\$\d[\d.,]*)/;
 const PHRASE_OPENING = new RegExp(
-  `^(?:the|a|an|only|every|each|in|on|at|with|after|before|from|zero|twice|first|second|third|fourth|fifth|last|${NUMBER.source})$`,
+  `^(?:the|a|an|only|every|each|in|on|at|with|after|before|from|about|zero|twice|first|second|third|fourth|fifth|last|${NUMBER.source})$`,
   'i',
 );
 const MEASURE = new RegExp(`\\b(?:in|after|for|by)\\s+(?:${NUMBER.source})\\s+[\\w-]+[\\s.!…]*$`, 'iu');

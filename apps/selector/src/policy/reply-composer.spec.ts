@@ -284,6 +284,8 @@ describe('asksBot', () => {
     'ok last one, if u got one day as a human what would u do',
     "how's your day going?",
     "so i'm sitting here eating a gas station burrito waiting on a callback. how's your day going",
+    'ok new topic, have you ever tried sushi',
+    'random question: are you a morning person',
   ])('%j is a question about the bot', (text) => {
     expect(asksBot(text, none)).toBe(true);
   });

@@ -248,7 +248,9 @@ function answersBot(turns: readonly Turn[], text: string): boolean {
 const RECENT_REPLIES = 6;
 
 /** "what's your favorite movie?", "do you even sleep?", "if you could watch one movie...": a question about the bot itself. */
-export function asksBot(text: string, signals: Signals): boolean {
+export function asksBot(message: string, signals: Signals): boolean {
+  // A preamble that only announces the question: "ok new topic, have you ever tried sushi".
+  const text = message.replace(PREAMBLE, '');
   // Advice asked in the bot's shoes is about the user: "if you were me what would you do", "do you think i should drive up".
   if (
     /\bif (?:you|u) were (?:me|in my)\b|\b(?:do|d'?ya) (?:you|u) (?:think|reckon) (?:i|we) (?:should|could|can|need to|have to|gotta|ought to)\b/i.test(
@@ -277,6 +279,10 @@ export function asksBot(text: string, signals: Signals): boolean {
     (question && /^\W*(?:\w+[,!.]?\s+)?(?:you|your|u|ur)\b/i.test(text))
   );
 }
+
+/** "ok new topic,", "random question:", "quick q -" before the question itself. */
+const PREAMBLE =
+  /^\W*(?:(?:ok|okay|so|anyway|alright|right)[,\s]+)?(?:new|random|different|unrelated|quick|serious|real|important) (?:topic|question|q)\b[\s,:.!-]*/i;
 
 /** A bare request for the bot's opinion on what the user said: "so what do you think?", "what would you say". */
 const OPINION = /^\W*(?:(?:so|ok|okay|and|but|well|hmm|lol|honestly)[,\s]+)*what (?:do|would) (?:you|u) (?:think|reckon|say)\W*$/i;
