@@ -62,7 +62,10 @@ describe('LLM generator', () => {
     const history = [
       { user: 'My dog is called Biscuit and he loves the beach.', bot: 'Biscuit sounds adorable! Beach dogs are the best.' },
     ];
-    const [withContext, without] = await llm.generate([{ ...question, history }, question]);
+    // One sequence per call: decoded alongside another, a sequence's logits depend on how the two
+    // were batched (timing), and a greedy answer can flip on that (seen once in CI).
+    const [withContext] = await llm.generate([{ ...question, history }]);
+    const [without] = await llm.generate([question]);
     expect(replied(withContext).text).toMatch(/Biscuit/);
     expect(replied(without).text).not.toMatch(/Biscuit/);
   });
