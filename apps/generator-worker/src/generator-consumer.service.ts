@@ -5,6 +5,7 @@ import { CandidateSchema, ResultStatus, Topic, deriveMeta } from '@app/contracts
 import { ConversationStore, recentHistory, resolvePronouns } from '@app/dialogue-state';
 import { KafkaRuntime, startMessageBatchWorker, type EventConsumer, type MessageEvent, type WorkOutcome } from '@app/kafka';
 import { METRICS_REGISTRY, ReadinessService } from '@app/metrics';
+import { logProviderUse } from '@app/models';
 import type { GeneratorWorkerConfig } from './generator-worker.config';
 import type { GeneratedReply, ReplyGenerator } from './generators/reply-generator';
 import { REPLY_GENERATOR } from './reply-generator.token';
@@ -104,11 +105,9 @@ export class GeneratorConsumerService implements OnModuleInit, OnApplicationBoot
     await this.generator.load();
     this.loaded = true;
     this.logger.log(`${this.generator.name}@${this.generator.modelVersion} loaded`);
-    for (const { model, configured, used, fellBack } of this.generator.providers) {
-      this.provider.set({ generator: this.generator.name, model, configured, used }, 1);
-      // A fallback only loads without ORT_PROVIDER_REQUIRED / LLM_GPU_REQUIRED, which stop the start instead.
-      if (fellBack) this.logger.warn(`${model} runs on ${used}, not on ${configured} as configured (it did not load)`);
-      else this.logger.log(`${model} runs on ${used}`);
+    for (const use of this.generator.providers) {
+      this.provider.set({ generator: this.generator.name, model: use.model, configured: use.configured, used: use.used }, 1);
+      logProviderUse(this.logger, use);
     }
   }
 

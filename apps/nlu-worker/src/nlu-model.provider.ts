@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@app/config';
-import { ModelRepository, TaskGroup, providerUse, type ProviderUse, type TaskManifest } from '@app/models';
+import { ModelRepository, TaskGroup, logProviderUse, providerUse, type ProviderUse, type TaskManifest } from '@app/models';
 import type { NluWorkerConfig } from './nlu-worker.config';
 
 /** The loaded models this process serves, their manifests, and how to free them and their encoders. */
@@ -36,12 +36,7 @@ export const nluModelsProvider: Provider = {
     const providers = classifiers.flatMap((c) =>
       c.providers ? [{ task: c.task, ...providerUse(`${c.modelName}@${c.modelVersion}`, config.ORT_PROVIDER, c.providers) }] : [],
     );
-    for (const { task, model, configured, used, fellBack } of providers) {
-      // A fallback only loads without ORT_PROVIDER_REQUIRED, which stops the start instead.
-      if (fellBack)
-        logger.warn(`${task} (${model}) runs on ${used}, not on ${configured} as configured (ONNX Runtime's error above says why)`);
-      else logger.log(`${task} (${model}) runs on ${used}`);
-    }
+    for (const use of providers) logProviderUse(logger, use, `${use.task} (${use.model})`);
     return {
       manifests,
       group,

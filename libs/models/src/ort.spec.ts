@@ -1,5 +1,5 @@
 import { exportHeadOnnx } from './head';
-import { createSession, openOnFirstProvider, providerOrder, providerUse, type ExecutionProvider, type RuntimeOptions } from './ort';
+import { createSession, logProviderUse, openOnFirstProvider, providerOrder, providerUse, type ExecutionProvider, type RuntimeOptions } from './ort';
 
 const cpu: RuntimeOptions = { provider: 'cpu', intraOpThreads: 1 };
 const cuda: RuntimeOptions = { provider: 'cuda', intraOpThreads: 1 };
@@ -61,6 +61,16 @@ describe('providerUse', () => {
     expect(providerUse('intent@3', 'cuda', ['cpu', 'cpu'])).toEqual({ model: 'intent@3', configured: 'cuda', used: 'cpu', fellBack: true });
     expect(providerUse('intent@3', 'cuda', ['cuda', 'cpu'])).toEqual({ model: 'intent@3', configured: 'cuda', used: 'cuda+cpu', fellBack: true });
     expect(providerUse('intent@3', 'cpu', ['cpu'])).toEqual({ model: 'intent@3', configured: 'cpu', used: 'cpu', fellBack: false });
+  });
+});
+
+describe('logProviderUse', () => {
+  it('warns when a model runs elsewhere than configured, and says where it runs otherwise', () => {
+    const lines: string[] = [];
+    const logger = { log: (line: string) => lines.push(`log ${line}`), warn: (line: string) => lines.push(`warn ${line}`) };
+    logProviderUse(logger, providerUse('intent@3', 'cuda', ['cpu']), 'intent (intent@3)');
+    logProviderUse(logger, providerUse('intent@3', 'cpu', ['cpu']));
+    expect(lines).toEqual(['warn intent (intent@3) runs on cpu, not on cuda as configured', 'log intent@3 runs on cpu']);
   });
 });
 

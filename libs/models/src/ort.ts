@@ -85,6 +85,16 @@ export interface ProviderUse {
   fellBack: boolean;
 }
 
+/**
+ * The start-up line for where a model runs (`subject` names it, by default its model name): a
+ * warning when it runs elsewhere than configured, which only loads without ORT_PROVIDER_REQUIRED
+ * or LLM_GPU_REQUIRED (they stop the start instead).
+ */
+export function logProviderUse(logger: { log(line: string): void; warn(line: string): void }, use: ProviderUse, subject = use.model): void {
+  if (use.fellBack) logger.warn(`${subject} runs on ${use.used}, not on ${use.configured} as configured`);
+  else logger.log(`${subject} runs on ${use.used}`);
+}
+
 /** An ONNX Runtime model's: `used` is every provider its sessions got, `+`-joined when they differ (`cuda+cpu`). */
 export function providerUse(model: string, configured: ExecutionProvider, providers: readonly ExecutionProvider[]): ProviderUse {
   const used = [...new Set(providers)];
