@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       const set = basename(values.set!, '.jsonl').replace(/^conversations-?/, '') || 'main';
       const build = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
       const run = firstRunOf(set, build, new Date().toISOString().slice(0, 10), played);
-      writeFileSync(resolve(root, values['keep-run']), `${JSON.stringify(run, null, 1)}\n`);
+      writeFileSync(resolve(root, values['keep-run']), `${JSON.stringify(run, null, 2)}\n`);
       log(`this run's replies kept in ${values['keep-run']} (build ${build})`);
     }
     print(report);
