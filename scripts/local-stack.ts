@@ -52,6 +52,7 @@ export interface LocalStackOptions {
   replicas?: Partial<Record<AppName, number>>;
   /** Mirror app output to this process's stdout with a [name] prefix. */
   echo?: boolean;
+  /** How long an app may stay silent and unready before the start fails (90 s by default). */
   readyTimeoutMs?: number;
 }
 
@@ -62,6 +63,8 @@ export interface RunningApp {
   log: WriteStream;
   /** The environment it was started with (a restart reuses it). */
   env: Record<string, string>;
+  /** When it last wrote to stdout or stderr (ms since the epoch): an app printing progress is not stuck. */
+  lastOutputAt: number;
 }
 
 export interface LocalStack {
@@ -315,19 +318,26 @@ function launch(root: string, spec: AppSpec, port: number, env: Record<string, s
     // Own process group: Ctrl-C reaches the launcher alone, which then stops apps in order.
     detached: true,
   });
+  const app: RunningApp = { spec, port, process: child, log: logStream, env, lastOutputAt: Date.now() };
   const forward = (chunk: Buffer) => {
+    app.lastOutputAt = Date.now();
     logStream.write(chunk);
     if (options.echo) for (const line of chunk.toString().split('\n')) if (line.trim()) log(spec.id, line);
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
-  return { spec, port, process: child, log: logStream, env };
+  return app;
 }
 
+/**
+ * Until the app's /readyz answers. It fails when the app has been silent for `timeoutMs` (an app
+ * building its index prints progress every few seconds and may take minutes after a data edit), or
+ * after READY_CAP_MS in all.
+ */
 async function waitReady(app: RunningApp, timeoutMs: number): Promise<void> {
   const started = Date.now();
   const url = `http://127.0.0.1:${app.port}/readyz`;
-  while (Date.now() - started < timeoutMs) {
+  while (Date.now() - Math.max(started, app.lastOutputAt) < timeoutMs && Date.now() - started < READY_CAP_MS) {
     if (app.process.exitCode !== null) throw new Error(`${app.spec.id} exited with code ${app.process.exitCode}; see its log`);
     try {
       const res = await fetch(url);
@@ -337,8 +347,12 @@ async function waitReady(app: RunningApp, timeoutMs: number): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${app.spec.id} was not ready within ${timeoutMs} ms (${url})`);
+  throw new Error(
+    `${app.spec.id} was not ready within ${Math.round((Date.now() - started) / 1000)} s, silent for the last ${Math.round((Date.now() - app.lastOutputAt) / 1000)} s (${url}); see its log`,
+  );
 }
+
+const READY_CAP_MS = 15 * 60_000;
 
 /** SIGTERM for a graceful drain; SIGKILL if it does not exit in time. */
 /** SIGTERM, then SIGKILL after graceMs; graceMs 0 is a crash (SIGKILL at once). */

@@ -37,6 +37,9 @@ describe('userNameIn', () => {
   it('takes "I\'m X" only where the entities task saw a person X', () => {
     expect(userNameIn("I'm Maria, nice to meet you", signals({ entities: [{ kind: 'person', text: 'Maria' }] }))).toBe('Maria');
     expect(userNameIn("I'm Tired of this", signals())).toBeUndefined();
+    const noor = signals({ entities: [{ kind: 'person', text: 'noor' }] });
+    expect(userNameIn('fair enough. youre still nicer than my group chat. im noor btw', noor)).toBe('Noor');
+    expect(userNameIn('im vegan btw so no', signals({ entities: [{ kind: 'thing', text: 'vegan' }] }))).toBeUndefined();
   });
 });
 

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import type { InferenceSession } from 'onnxruntime-node';
+import { embedKept } from './kept-embeddings';
 import type { ResponseBankManifest } from './manifest';
 import { createSession, ort, type ExecutionProvider, type RuntimeOptions } from './ort';
 import { parseReactions, situationPairs, type ToneNeighbour } from './reactions';
@@ -141,7 +142,7 @@ export class ResponseIndex {
     log: (line: string) => void = () => {},
     k = 8,
   ): Promise<ResponseIndex> {
-    const { entries, keys, replies, tag } = await loadOrBuild(manifest, dir, root, encoder, log);
+    const { entries, keys, replies } = await loadOrBuild(manifest, dir, root, encoder, log);
     const d = encoder.dimension;
     const search = await createSession(searchGraph(keys, d, entries.length, k), runtime);
     const providers = [search.provider];
@@ -152,7 +153,7 @@ export class ResponseIndex {
       const toned = entries.flatMap((entry, row) => (entry.tone ? [{ tone: entry.tone, key: keys.subarray(row * d, (row + 1) * d) }] : []));
       const reactions = parseReactions(readFileSync(join(root, manifest.reactions), 'utf8'), manifest.reactions);
       const examples = Object.entries(reactions.toneExamples).flatMap(([tone, texts]) => texts.map((text) => ({ tone, text })));
-      const exampleKeys = await loadOrEmbed(join(dir, `index-${tag}.tones.f32`), examples.map((e) => e.text), encoder, log);
+      const exampleKeys = await embedKept(dir, 'tones', examples.map((e) => e.text), encoder, (texts) => embedMany(encoder, texts, log), log);
       const labels = [...toned.map((t) => t.tone), ...examples.map((e) => e.tone)];
       if (labels.length > 0) {
         const toneKeys = new Float32Array(labels.length * d);
@@ -206,7 +207,7 @@ async function loadOrBuild(
   root: string,
   encoder: SentenceEncoder,
   log: (line: string) => void,
-): Promise<{ entries: BankEntry[]; keys: Float32Array; replies: Float32Array; tag: string }> {
+): Promise<{ entries: BankEntry[]; keys: Float32Array; replies: Float32Array }> {
   const personaBytes = readFileSync(join(root, manifest.persona));
   const reactionBytes = manifest.reactions ? readFileSync(join(root, manifest.reactions)) : Buffer.alloc(0);
   // A new bank version, encoder, persona or reactions file, or anything that shapes the keys means
@@ -228,7 +229,7 @@ async function loadOrBuild(
       const bytes = readFileSync(file);
       return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
     });
-    if (keys.length === entries.length * d && replies.length === entries.length * d) return { entries, keys, replies, tag };
+    if (keys.length === entries.length * d && replies.length === entries.length * d) return { entries, keys, replies };
   }
   const persona = [
     ...(JSON.parse(personaBytes.toString('utf8')) as { pairs: { prompt: string; reply: string }[] }).pairs,
@@ -242,7 +243,7 @@ async function loadOrBuild(
     ...pairs.map((p) => ({ ...p, source: 'corpus' as const })),
   ];
   const turns = [...new Set(all.flatMap((p) => [p.prompt, p.context, p.reply]).filter(Boolean))];
-  const vectors = await embedMany(encoder, turns, log);
+  const vectors = await embedKept(dir, 'index', turns, encoder, (texts) => embedMany(encoder, texts, log), log);
   const at = new Map(turns.map((t, i) => [t, i]));
   const vector = (text: string) => (text ? vectors.subarray(at.get(text)! * d, (at.get(text)! + 1) * d) : undefined);
   const keys = new Float32Array(all.length * d);
@@ -263,23 +264,7 @@ async function loadOrBuild(
     renameSync(`${file}.part`, file);
   }
   writeFileSync(entriesFile, JSON.stringify(entries));
-  return { entries, keys, replies, tag };
-}
-
-/** The texts' embeddings, from the file when it holds exactly them (same index tag), else embedded and written there. */
-async function loadOrEmbed(file: string, texts: string[], encoder: SentenceEncoder, log: (line: string) => void): Promise<Float32Array> {
-  const d = encoder.dimension;
-  if (existsSync(file)) {
-    const bytes = readFileSync(file);
-    const vectors = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
-    if (vectors.length === texts.length * d) return vectors;
-  }
-  if (texts.length === 0) return new Float32Array(0);
-  log(`embedding ${texts.length} tone examples`);
-  const vectors = await embedMany(encoder, texts, log);
-  writeFileSync(`${file}.part`, new Uint8Array(vectors.buffer));
-  renameSync(`${file}.part`, file);
-  return vectors;
+  return { entries, keys, replies };
 }
 
 /** Embeds many texts in length-sorted batches (less padding), printing progress every few seconds. */

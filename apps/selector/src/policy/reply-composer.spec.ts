@@ -53,6 +53,21 @@ describe('ReplyComposer', () => {
     expect(clock.decision.text).toMatch(/9:41 AM|Friday|May 1/);
   });
 
+  it('greets a name given in passing before the reply to the rest, once', () => {
+    const results = [
+      nlu('intent', 'small_talk'),
+      nlu('sentiment', 'positive'),
+      nlu('entities', 'person', 1, [{ name: 'person', text: 'noor' }]),
+    ];
+    const text = 'fair enough. youre still nicer than my group chat. im noor btw';
+    const first = composer.compose({ meta: meta('n1'), text, state: undefined, nlu: results, candidates: [] });
+    expect(first.state.userName).toBe('Noor');
+    expect(first.decision.rule).not.toBe('canned.intro');
+    expect(first.decision.text).toMatch(/^(?:Nice to meet you, Noor!|Noor! Noted\. Great name\.|Hi Noor!) \S/);
+    const again = composer.compose({ meta: meta('n2'), text, state: first.state, nlu: results, candidates: [] });
+    expect(again.decision.text).not.toContain('Noor');
+  });
+
   it('does not repeat a canned line within the recent turns', () => {
     let state: ConversationState | undefined;
     const lines = new Set<string>();

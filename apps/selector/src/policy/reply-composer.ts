@@ -22,13 +22,14 @@ import {
   type Signals,
   type StateLimits,
 } from '@app/dialogue-state';
-import { ReplyTemplates } from './reply-templates';
+import { ReplyTemplates, type SlotValues } from './reply-templates';
 import { ResponsePolicy, type PolicyDecision } from './response-policy';
 import { SafetyScreen, normalize } from './safety-screen';
 import { AbuseCues } from './abuse-cues';
 import { choiceOf } from './choice';
 import { askedAbout, pickKey } from './asked';
 import { echoOf } from './echo';
+import { subjectOf } from './subject';
 import { recallAbout } from './recall';
 import { slotValues } from './slots';
 import { TopicSpotter } from './topic-spotter';
@@ -102,6 +103,7 @@ export class ReplyComposer {
       recall: spotted.relation ? recallAbout(turns, spotted.relation) : undefined,
       // A short answer to the bot's own question ("4 hours 12 min" after "how long did it take?") is not news to react to.
       echo: answersBot(turns, text) ? undefined : echoOf(text),
+      subject: subjectOf(signals.entities, state?.mentions ?? []),
       choice: choiceOf(text),
       ...(aboutBot ? this.tastes(text) : {}),
     };
@@ -110,25 +112,28 @@ export class ReplyComposer {
     const candidates: Record<string, { text: string; score: number; origin: string }> = {};
     for (const c of input.candidates)
       if (c.status === ResultStatus.OK && c.text) candidates[c.generator] = { text: c.text, score: c.score, origin: c.origin };
-    const decision = this.policy.decide({
+    const namesSelf = named !== undefined && named !== state?.userName;
+    const decided = this.policy.decide({
       text,
       signals,
       turnCount: state?.turnCount ?? 0,
       topic: spotted.topic,
       afterTopic,
       asksBot: aboutBot,
-      namesSelf: named !== undefined && named !== state?.userName,
+      namesSelf,
       rewriteAttempt: isRewriteAttempt(text),
       abuseCue: this.cues.present(text),
       insultCue: this.cues.insults(text),
       addressesBot: this.cues.addresses(text),
       previousRule: state?.turns.at(-1)?.replyReason ?? '',
+      recentFeelings: turns.map((turn) => turn.emotion),
       candidates,
       // Seeded by what was said and when, not by the message id: the same conversation gets the same lines on a replay or an evaluation rerun.
       realize: (key) => this.templates.realize(key, slots, recent, `${text}#${state?.turnCount ?? 0}`),
       // A generator may not have seen the last turns yet (its copy of the state lags the reply): the selector's own copy decides what was said.
       screen: (reply) => (saidLately.has(normalize(reply)) ? 'repeat' : this.screen.reject(reply, text)),
     });
+    const decision = namesSelf ? this.greeted(decided, slots, `${text}#${state?.turnCount ?? 0}`) : decided;
     const resolvedText = coreference.resolved.length > 0 ? coreference.text : '';
     const next = nextState(
       state,
@@ -188,6 +193,17 @@ export class ReplyComposer {
       return subject.test(turn.userText) ? relation : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * A name given in passing ("youre still nicer than my group chat. im noor btw") is greeted before
+   * the reply to the rest, as a friend would: "Nice to meet you, Noor! Okay, that made me smile."
+   * Not where the reply already greets by name (canned.intro) or is a safety line.
+   */
+  private greeted(decision: PolicyDecision, slots: SlotValues, seed: string): PolicyDecision {
+    if (!slots.name || decision.rule.startsWith('safety.') || decision.text.includes(slots.name)) return decision;
+    const aside = this.templates.realize('intro.aside', slots, new Set(), seed);
+    return aside ? { ...decision, text: `${aside.text} ${decision.text}` } : decision;
   }
 
   /** A question about the bot's tastes: what it names, and the persona's own pick for a favourite it has one for (replies.json `pick.<kind>`). */

@@ -14,6 +14,7 @@ export type SlotValues = Partial<
     | 'relation'
     | 'recall'
     | 'echo'
+    | 'subject'
     | 'choice'
     | 'liked'
     | 'favourite'

@@ -351,6 +351,24 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(input(intent('small_talk'), { asksBot: true, topic: 'weekend' }))).toMatchObject({ rule: 'canned.bot_topic' });
   });
 
+  it("names the story's subject before the generic line, but not to a question, an ask, or where sadness or nerves were heard lately", () => {
+    const story = { ...intent('small_talk'), dialogAct: { label: 'statement', score: 0.9 } };
+    const withSubject = (over: Partial<PolicyInput> = {}, text = 'the printer on floor 3 has a sticky note on it') =>
+      policy.decide(
+        input(
+          story,
+          { addressesBot: false, realize: (key) => templates.realize(key, { subject: 'printer' }, new Set(), 'seed'), ...over },
+          text,
+        ),
+      );
+    expect(withSubject()).toMatchObject({ rule: 'canned.subject', text: expect.stringContaining('printer') });
+    expect(withSubject({ recentFeelings: ['nervousness', 'neutral', 'neutral'] }).rule).toBe('canned.subject');
+    expect(withSubject({ recentFeelings: ['neutral', 'nervousness'] }).rule).toBe('canned.engage');
+    expect(withSubject({ signals: { ...story, entities: [], emotion: { label: 'grief', score: 0.3 } } }).rule).toBe('canned.engage');
+    expect(withSubject({}, 'give me a movie for tonight. nothing sad').rule).toBe('canned.engage');
+    expect(withSubject({}, 'what do you think of the printer').rule).toBe('canned.engage');
+  });
+
   it('keeps a going line for what the message does, and takes a "question" without a question\'s form as a statement', () => {
     const asked = (text: string) =>
       policy.decide(input({ ...intent('small_talk'), dialogAct: { label: 'question', score: 0.9 } }, {}, text)).lineId;

@@ -40,6 +40,8 @@ type Condition = {
   rewriteAttempt?: boolean;
   /** The bot's previous reply in the conversation was chosen by one of these rules. */
   afterRule?: string[];
+  /** The best of the 28 emotions, at any score, of this message or one of the two before it is one of these. */
+  recentFeeling?: string[];
   minTurns?: number;
   lowConfidence?: boolean;
   /** A named condition of the policy file's `conditions` holds (one written once, used by several rules). */
@@ -70,6 +72,7 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       namesSelf: z.boolean().optional(),
       rewriteAttempt: z.boolean().optional(),
       afterRule: z.array(z.string()).optional(),
+      recentFeeling: z.array(z.string()).optional(),
       minTurns: z.number().int().min(0).optional(),
       lowConfidence: z.boolean().optional(),
       is: z.string().optional(),
@@ -146,6 +149,8 @@ export interface PolicyInput {
   addressesBot: boolean;
   /** The rule that chose the bot's previous reply in this conversation ("" at the start). */
   previousRule: string;
+  /** The best of the 28 emotions of the conversation's last turns, oldest first (the message's own is in signals). */
+  recentFeelings?: string[];
   /** Candidates that arrived in time with status OK, by generator. */
   candidates: Record<string, { text: string; score: number; origin?: string }>;
   /** The line for a template key with its slots filled, or undefined when it has none that fits. */
@@ -253,6 +258,10 @@ export class ResponsePolicy {
     if (condition.namesSelf !== undefined && condition.namesSelf !== input.namesSelf) return false;
     if (condition.rewriteAttempt !== undefined && condition.rewriteAttempt !== input.rewriteAttempt) return false;
     if (condition.afterRule !== undefined && !condition.afterRule.includes(input.previousRule)) return false;
+    if (condition.recentFeeling !== undefined) {
+      const feelings = [...(input.recentFeelings ?? []).slice(-2), signals.emotion?.label ?? ''];
+      if (!feelings.some((feeling) => condition.recentFeeling!.includes(feeling))) return false;
+    }
     if (condition.minTurns !== undefined && input.turnCount < condition.minTurns) return false;
     if (condition.lowConfidence !== undefined) {
       const low = !signals.intent || signals.intent.score < thresholds.lowConfidence || signals.intent.label === 'oos';
