@@ -40,6 +40,8 @@ describe('userNameIn', () => {
     const noor = signals({ entities: [{ kind: 'person', text: 'noor' }] });
     expect(userNameIn('fair enough. youre still nicer than my group chat. im noor btw', noor)).toBe('Noor');
     expect(userNameIn('im vegan btw so no', signals({ entities: [{ kind: 'thing', text: 'vegan' }] }))).toBeUndefined();
+    expect(userNameIn("the patient in bay 4 spent the whole night calling me Deborah. I'm Priya btw", signals())).toBe('Priya');
+    expect(userNameIn("I'm Tired btw", signals())).toBeUndefined();
   });
 });
 

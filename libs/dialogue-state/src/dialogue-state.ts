@@ -37,10 +37,16 @@ export function userNameIn(text: string, signals: Signals): string | undefined {
     );
   // Not a word like "raining" that the list of common words lacks ("morning! its raining. again").
   if (greeted && !isCommonEnglish(greeted[1]) && !/^\p{L}{3,}ing$/iu.test(greeted[1])) return capitalize(greeted[1]);
-  // An aside anywhere ("youre still nicer than my group chat. im noor btw"), lowercase too, when the entities task saw that person:
-  // "im vegan btw" and "im broke btw" name no one.
+  // An aside anywhere ("youre still nicer than my group chat. im noor btw"), in lowercase when the entities task saw that
+  // person: "im vegan btw" and "im broke btw" name no one.
   const aside = text.match(/(?<![\p{L}])(?:i am|i'm|im)\s+(\p{L}[\p{L}'-]{1,30})\s+btw\b/iu);
-  if (aside && signals.entities.some((e) => e.kind === 'person' && e.text.toLowerCase() === aside[1].toLowerCase()))
+  // A capitalised one is a name whatever the tagger saw ("…calling me Deborah. I'm Priya btw").
+  if (
+    aside &&
+    !isCommonEnglish(aside[1]) &&
+    (/^\p{Lu}\p{Ll}/u.test(aside[1]) ||
+      signals.entities.some((e) => e.kind === 'person' && e.text.toLowerCase() === aside[1].toLowerCase()))
+  )
     return capitalize(aside[1]);
   // "It's Dani" introduces only when the name ends the message: "it's Amazing Grace, the high part scares me" names a song.
   const introduced =

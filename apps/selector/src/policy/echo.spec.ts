@@ -28,6 +28,8 @@ describe('echoOf', () => {
     'ok now you ask me one',
     'we adopted a one-eyed ferret today, he steals socks. need a name',
     'i kinda want to quit ngl',
+    'she said sorry but like. it was a GIFT',
+    'the tip is bent now. its a japanese knife, it was a gift from my dad',
     'the presentation is monday and Tyler hasnt even opened the doc',
     'had 3 desserts. no regrets',
     'my grandpa was a doctor so hes gonna lose it',

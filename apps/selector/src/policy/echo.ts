@@ -29,6 +29,15 @@ export function echoOf(text: string): string | undefined {
     evenPhrase(last) ?? predicate(last) ?? existing(last) ?? detail(last) ?? afterComma(last) ?? measure(last) ?? counted(last);
   // Never the words of prompt talk, even the user's own: "one instruction" said back reads as a leak to the safety checks.
   if (!fragment || /\b(?:instructions?|prompts?|system)\b/i.test(fragment)) return undefined;
+  // Nor a word the user already shouted ("it was a GIFT" → "A GIFT?!" mocks their point), nor what a thing meant
+  // to a family member ("it was a gift from my dad" → "A gift from your dad?" doubts it).
+  if (
+    /\b\p{Lu}{2,}\b/u.test(fragment) ||
+    /\bfrom (?:my|our) (?:dad|mum|mom|mother|father|nan|nana|gran|granny|grandma|grandad|grandpa|grandmother|grandfather|late \w+)\b/i.test(
+      fragment,
+    )
+  )
+    return undefined;
   const said = reflect(fragment);
   return said.charAt(0).toUpperCase() + said.slice(1);
 }

@@ -369,6 +369,13 @@ describe('the response policy (data/policy.json)', () => {
     expect(withSubject({}, 'what do you think of the printer').rule).toBe('canned.engage');
   });
 
+  it('takes "you can answer in english" after the language line as a yes to English, not a task', () => {
+    const task = { ...intent('translate'), dialogAct: { label: 'command', score: 0.9 } };
+    const after = (text: string) => policy.decide(input(task, { previousRule: 'canned.language' }, text));
+    expect(after('you can answer in english is ok, i practise')).toMatchObject({ rule: 'canned.language_english' });
+    expect(after('translate this to french please').rule).not.toBe('canned.language_english');
+  });
+
   it('keeps a going line for what the message does, and takes a "question" without a question\'s form as a statement', () => {
     const asked = (text: string) =>
       policy.decide(input({ ...intent('small_talk'), dialogAct: { label: 'question', score: 0.9 } }, {}, text)).lineId;

@@ -7,7 +7,7 @@ import type { EntityMention } from '@app/dialogue-state';
  * hamster" after a class that convinced a substitute of its hamster Kevin → "hamster"). A noun said
  * once is not enough: the first noun of a message named the wrong thing or fell flat too often
  * ("took nan to the care home today" → "nan", "north facing flat in glasgow so basically zero sun"
- * → "sun"; 6 of 25 such lines accepted, docs/quality.md). Undefined when no noun comes back, or the
+ * → "sun"; 12 of 43 such lines accepted, docs/quality.md). Undefined when no noun comes back, or the
  * one that does names a time, a vague word or a tagger's misreading.
  */
 export function subjectOf(entities: readonly EntityMention[], earlier: readonly Mention[]): string | undefined {
