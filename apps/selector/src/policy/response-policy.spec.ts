@@ -275,6 +275,14 @@ describe('the response policy (data/policy.json)', () => {
     const intro = policy.decide(input(intent('love_declaration', 0.5), { namesSelf: true }));
     expect(intro).toMatchObject({ rule: 'canned.intro' });
     expect(intro.text).toContain('Sam');
+    // News after the name is answered as news (the composer greets the name before it).
+    const named = (text: string) => policy.decide(input(intent('small_talk'), { namesSelf: true }, text)).rule;
+    expect(named('hey its sam. i got the flat!!')).not.toBe('canned.intro');
+    expect(named('hi! im sam')).toBe('canned.intro');
+    expect(named('im Sam. nice to meet you')).toBe('canned.intro');
+    expect(named("hey i'm Sofia, with an f")).toBe('canned.intro');
+    expect(named("i'm Zainab! first time talking to you")).toBe('canned.intro');
+    expect(named('hey its jonas. paid off my car today!!')).not.toBe('canned.intro');
   });
 
   it('takes a compliment, insult or love declaration as meant for the bot only when the message speaks to someone', () => {
