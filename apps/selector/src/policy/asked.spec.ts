@@ -24,6 +24,8 @@ describe('askedAbout', () => {
     'so do you like dogs or cats',
     'do you have a favourite thing people tell you',
     'how was your day',
+    'whats your favourite thing about your job then',
+    'ok whats your favourite thing ppl talk about then',
   ])('%j names no taste of its own', (text) => {
     expect(askedAbout(text)).toBeUndefined();
   });

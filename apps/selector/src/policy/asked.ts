@@ -54,6 +54,7 @@ function usable(thing: string): boolean {
     !/^(?:me|it|that|this|them|him|her|us|you|u|my|your|ur|yourself|talking|chatting|being|doing|when|what|how|who|to|people|humans|anything|everything|something|one|any)$/i.test(
       words[0],
     ) &&
-    !words.some((w) => /^(?:i|you|u|is|are|was|were|to|when|if|because|or)$/i.test(w))
+    // Nor one about the bot's or the user's own things, or about the chat: "favourite thing about your job" is not a kind of thing.
+    !words.some((w) => /^(?:i|you|u|is|are|was|were|to|when|if|because|or|your|ur|my|ppl|people|talk|talking)$/i.test(w))
   );
 }

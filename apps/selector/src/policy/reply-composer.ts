@@ -113,6 +113,8 @@ export class ReplyComposer {
     for (const c of input.candidates)
       if (c.status === ResultStatus.OK && c.text) candidates[c.generator] = { text: c.text, score: c.score, origin: c.origin };
     const namesSelf = named !== undefined && named !== state?.userName;
+    // Seeded by what was said and when, not by the message id: the same conversation gets the same lines on a replay or an evaluation rerun.
+    const seed = `${text}#${state?.turnCount ?? 0}`;
     const decided = this.policy.decide({
       text,
       signals,
@@ -128,12 +130,11 @@ export class ReplyComposer {
       previousRule: state?.turns.at(-1)?.replyReason ?? '',
       recentFeelings: turns.map((turn) => turn.emotion),
       candidates,
-      // Seeded by what was said and when, not by the message id: the same conversation gets the same lines on a replay or an evaluation rerun.
-      realize: (key) => this.templates.realize(key, slots, recent, `${text}#${state?.turnCount ?? 0}`),
+      realize: (key) => this.templates.realize(key, slots, recent, seed),
       // A generator may not have seen the last turns yet (its copy of the state lags the reply): the selector's own copy decides what was said.
       screen: (reply) => (saidLately.has(normalize(reply)) ? 'repeat' : this.screen.reject(reply, text)),
     });
-    const decision = namesSelf ? this.greeted(decided, slots, `${text}#${state?.turnCount ?? 0}`) : decided;
+    const decision = namesSelf ? this.greeted(decided, slots, seed) : decided;
     const resolvedText = coreference.resolved.length > 0 ? coreference.text : '';
     const next = nextState(
       state,
