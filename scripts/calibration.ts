@@ -7,6 +7,8 @@ import { ModelRepository, projectRoot, type Prediction, type ScoredLabel } from 
 import { expectedCalibrationError } from './train/metrics';
 import { DEFAULT_DATA, planTask, type TrainableTask } from './train/tasks';
 import { readGoEmotions } from './train/datasets';
+import { calibrateLanguage, LANGUAGE_SET, readLanguageSet } from './train/language-curve';
+import { chooseAlarm } from './train/scope-curve';
 import { resolve } from 'node:path';
 
 const SINGLE_LABEL: TrainableTask[] = ['intent', 'sentiment', 'toxicity', 'dialog_act'];
@@ -35,8 +37,40 @@ async function main(): Promise<void> {
   await policyCurve(repository, 'emotion', ekman, (p) => p.groups.ekman?.[0], 'emotion, best Ekman label');
   const sentiment = planTask('sentiment', resolve(root, DEFAULT_DATA.sentiment), root).evals.find((e) => e.metric === 'accuracy')!.examples;
   await policyCurve(repository, 'sentiment', sentiment, (p) => p.labels[0], 'sentiment, best label');
+  await languageCurve(repository, root);
   await repository.release();
 }
+
+/**
+ * The policy answers a line in another language with its "I only do English" line when the
+ * language task is at least `thresholds.language` sure of a language other than English and the line
+ * has no English words: how many English lines that takes for another language (false alarms), and
+ * how many of the others it catches, at each threshold, on the labelled chat lines; the threshold
+ * is the best recall with at most 1% of English lines misread.
+ */
+async function languageCurve(repository: ModelRepository, root: string): Promise<void> {
+  const rows = readLanguageSet(root);
+  const model = await repository.load('language');
+  const { accuracy, ece, points } = await calibrateLanguage(model, rows, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]);
+  await model.release();
+  const english = rows.filter((r) => r.lang === 'en').length;
+  console.log(
+    `\nlanguage, ${rows.length} lines of ${LANGUAGE_SET} (${english} English): top label accuracy ${accuracy.toFixed(4)}, ECE ${ece.toFixed(4)}`,
+  );
+  console.log('| threshold | English lines read as another language | other lines read as such |\n|---|---|---|');
+  for (const p of points) console.log(`| ${p.threshold.toFixed(2)} | ${p.falseAlarms.toFixed(3)} | ${p.recall.toFixed(3)} |`);
+  const chosen = chooseAlarm(points, MAX_ENGLISH_MISREAD);
+  console.log(
+    `the best recall with at most ${MAX_ENGLISH_MISREAD} of English lines misread: ${chosen?.threshold ?? 'none'} (policy.json thresholds.language)`,
+  );
+}
+
+/**
+ * Telling an English speaker the bot cannot read them is the costlier mistake (answered in English,
+ * a Spanish line still gets a reply): the share of English lines it may happen to, half the 2%
+ * the toxicity alarm may misread.
+ */
+const MAX_ENGLISH_MISREAD = 0.01;
 
 /**
  * The policy acts on emotion's best Ekman label, and on sentiment's label, when it scores at least

@@ -209,6 +209,16 @@ const responseBankManifestSchema = z.object({
        * tone ("she tipped me $20 tho" after a customer's baffling order is not more annoyance).
        */
       turn: regexSource.optional(),
+      /**
+       * Tones read only in a message with one of their words (a case-insensitive regular expression
+       * per tone); without one, the tone is dropped from the reading and the next one stands. The
+       * model calls most food and animal stories gross ("my brother ate 11", "she ate through the
+       * bag"): gross lines were accepted on 8 of 32 judged turns, and on 4 of the 4 with a word such
+       * as "smell" or "mould" in them.
+       */
+      needs: z.record(z.string(), regexSource).optional(),
+      /** Tones never read in a message with one of these words: a line for feeling down to someone laughing ("yeah she knows lol"). */
+      unless: z.record(z.string(), regexSource).optional(),
     })
     .strict()
     .optional(),

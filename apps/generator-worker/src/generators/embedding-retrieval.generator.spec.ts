@@ -1,5 +1,5 @@
 import type { Hit } from '@app/models';
-import { overruled, pairOf, pairReply, pick, storyReply, toneReply, withoutGoodNews } from './embedding-retrieval.generator';
+import { overruled, pairOf, pairReply, pick, storyReply, toneReply, withToneWords, withoutGoodNews } from './embedding-retrieval.generator';
 
 /** A hit whose reply vector is one-hot at `slot`: a fake ranker reads the slot as the fit. */
 const hit = (reply: string, score: number, source: 'persona' | 'corpus' = 'corpus', slot = 0): Hit => {
@@ -266,5 +266,30 @@ describe('withoutGoodNews', () => {
   it('keeps the reading of any other message, and without a setback pattern', () => {
     expect(withoutGoodNews('got the chair!! two years practising that concerto', read, setback, good)).toBe(read);
     expect(withoutGoodNews("didn't get the chair", read, undefined, good)).toBe(read);
+  });
+});
+
+describe('withToneWords', () => {
+  const words = { needs: { gross: /\b(?:smell\w*|mou?ld)\b/iu }, unless: { down: /\blol\b|😂/u } };
+  const read = (first: string) => [
+    { name: first, score: 0.6 },
+    { name: 'funny', score: 0.3 },
+    { name: 'none', score: 0.1 },
+  ];
+
+  it('drops a tone whose words the message lacks, and the next one stands, scored as if the dropped tone were ruled out', () => {
+    const [first, second] = withToneWords('she ate through the bag and is now asleep on the floor', read('gross'), words);
+    expect(first.name).toBe('funny');
+    expect(first.score).toBeCloseTo(0.75);
+    expect(second.score).toBeCloseTo(0.25);
+  });
+
+  it('keeps a tone whose words are there', () => {
+    expect(withToneWords('the whole office smells like salmon', read('gross'), words)[0].name).toBe('gross');
+  });
+
+  it('drops a tone the message laughs against', () => {
+    expect(withToneWords('yeah she knows lol. she does the same to mine', read('down'), words)[0].name).toBe('funny');
+    expect(withToneWords('i miss her so much', read('down'), words)[0].name).toBe('down');
   });
 });

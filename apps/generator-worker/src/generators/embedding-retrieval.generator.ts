@@ -59,6 +59,8 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
   private setback?: RegExp;
   /** Words that turn a story (the bank's tone.turn): the message is read on its own. */
   private turn?: RegExp;
+  /** Words a tone needs in the message, and words it is never read with (the bank's tone.needs and tone.unless). */
+  private toneWords: ToneWords = { needs: {}, unless: {} };
   private continuations: Record<string, string[]> = {};
   private pairLines: Record<string, string[]> = {};
   private toneModel?: TextClassifier;
@@ -92,6 +94,7 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
       if (manifest.tone.classifier) this.toneModel = await this.repository.load(manifest.tone.classifier);
       if (manifest.tone.setback) this.setback = new RegExp(manifest.tone.setback, 'iu');
       if (manifest.tone.turn) this.turn = new RegExp(manifest.tone.turn, 'iu');
+      this.toneWords = { needs: compileEach(manifest.tone.needs), unless: compileEach(manifest.tone.unless) };
     }
     if (this.ranker && this.ranker.dimension !== encoder.dimension)
       throw new Error(`${this.ranker.id} scores ${this.ranker.dimension}-d embeddings, ${encoder.name} makes ${encoder.dimension}`);
@@ -191,7 +194,11 @@ export class EmbeddingRetrievalGenerator implements ReplyGenerator {
     const predictions = await this.toneModel.predict(unread);
     const asVote = (label?: { name: string; score: number }) => label && { tone: label.name, score: label.score, share: label.score };
     unread.forEach((text, j) => {
-      const labels = withoutGoodNews(text, predictions[j].labels, this.setback, this.manifest.tone?.opposite?.[0]);
+      const labels = withToneWords(
+        text,
+        withoutGoodNews(text, predictions[j].labels, this.setback, this.manifest.tone?.opposite?.[0]),
+        this.toneWords,
+      );
       this.toneCache.set(text, { vote: asVote(labels[0])!, lean: asVote(labels.find((l) => l.name !== NO_TONE)), pair: pairOf(labels) });
     });
     const read = (text: string) => (text ? this.toneCache.get(text) : undefined);
@@ -346,6 +353,31 @@ export function withoutGoodNews<T extends { name: string }>(
 ): T[] {
   if (!setback || !good || !setback.test(text)) return labels;
   return labels.filter((label) => !good.includes(label.name));
+}
+
+/** Per tone, words a message needs for the tone to be read in it, and words it is never read with. */
+export interface ToneWords {
+  needs: Record<string, RegExp>;
+  unless: Record<string, RegExp>;
+}
+
+/**
+ * The reading without the tones whose words the message lacks or has (ToneWords), the rest in
+ * their order and scored as the model's probability given that the message is none of the dropped
+ * tones: "She ate every courgette he had" read 0.79 gross has little left, but that little is
+ * funny or annoyed, and a line for either fits.
+ */
+export function withToneWords<T extends { name: string; score: number }>(text: string, labels: T[], words: ToneWords): T[] {
+  const kept = labels.filter(
+    (label) => !(words.needs[label.name] && !words.needs[label.name].test(text)) && !words.unless[label.name]?.test(text),
+  );
+  if (kept.length === labels.length) return labels;
+  const left = kept.reduce((sum, label) => sum + label.score, 0);
+  return left > 0 ? kept.map((label) => ({ ...label, score: label.score / left })) : kept;
+}
+
+function compileEach(sources: Record<string, string> | undefined): Record<string, RegExp> {
+  return Object.fromEntries(Object.entries(sources ?? {}).map(([tone, source]) => [tone, new RegExp(source, 'iu')]));
 }
 
 /** The first of `options` the bot has not said lately, starting at a place the message picks (two conversations do not hear the same line first). */

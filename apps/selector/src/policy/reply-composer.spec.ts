@@ -301,6 +301,8 @@ describe('asksBot', () => {
     "so i'm sitting here eating a gas station burrito waiting on a callback. how's your day going",
     'ok new topic, have you ever tried sushi',
     'random question: are you a morning person',
+    "the thing about my sisters wedding. you don't remember??",
+    'ok so what are you then',
   ])('%j is a question about the bot', (text) => {
     expect(asksBot(text, none)).toBe(true);
   });
@@ -317,6 +319,8 @@ describe('asksBot', () => {
     'ok honestly if you were me what would you do',
     "teacher said 'every plate was a bowl once' and i can't tell if that's wisdom or she's just tired. what do you think",
     'my mum sends voice notes now. they are 7 minutes long.',
+    "my nan doesn't remember my name anymore",
+    'what do you even get someone for a ladder rescue. wine? a card?',
   ])('%j is not', (text) => {
     expect(asksBot(text, none)).toBe(false);
   });

@@ -276,13 +276,16 @@ export function asksBot(message: string, signals: Signals): boolean {
   )
     return false;
   const question = /\?\s*$/.test(text) || signals.dialogAct?.label === 'question';
-  // The pronoun near the start of a question, so "is it normal to still miss your ex" (generic "your") is not one.
+  // The pronoun near the start of a question, so "is it normal to still miss your ex" (generic "your") is not one, nor
+  // "what do you even get someone for a ladder rescue" (an ask).
   const opening =
-    /^(?!\W*how do (?:you|u)\b)\W*(?:[\w']+[,!.]?\s+){0,2}?(?:(?:what|how|who|where|when|why)(?:'?s)?|which|do|does|did|are|is|have|has|if)\s+(?:[\w']+\s+){0,4}?(?:you|your|yours|u|ur|yourself)\b/i;
+    /^(?!\W*how do (?:you|u)\b)(?![^.!?]*\bwhat (?:do|would|should) (?:you|u) (?:even |actually )?(?:get|buy|give|bring|say|write|wear|cook|make)\b)\W*(?:[\w']+[,!.]?\s+){0,2}?(?:(?:what|how|who|where|when|why)(?:'?s)?|which|do|does|did|are|is|have|has|if)\s+(?:[\w']+\s+){0,4}?(?:you|your|yours|u|ur|yourself)\b/i;
   const identity = /\b(?:who (?:am i|i am) (?:actually |really )?(?:talking|speaking) (?:to|with)|who is this|who are (?:you|u))\b/i;
   // What the bot can do as a being (not a task): "can you remember stuff i tell you", "could you ever love someone", "ok random question, do you ever get bored".
   const ability =
     /^\W*(?:[\w']+[,!.]?\s+){0,3}?(?:can|could|will|would|do) (?:you|u) (?:\w+ )?(?:remember|forget|see|hear|feel|think|dream|sleep|love|learn|get bored|get tired)\b/i;
+  // Its memory doubted: "the thing about my sisters wedding. you don't remember??"
+  const doubted = /\b(?:you|u) (?:don'?t|do not|didn'?t|did not|can'?t|cannot|won'?t) (?:even )?remember\b/i;
   // A hypothetical about the bot's life: "ok last one, if u got one day as a human what would u do".
   const hypothetical = /\bif (?:you|u) (?:were|got|had|could|woke up)\b[^.!?]*\b(?:what|which|where|who|how)\b/i;
   // A question among other sentences is asked in its own: "Hello. My daughter set this up on my telephone. May I ask who made you?"
@@ -291,6 +294,7 @@ export function asksBot(message: string, signals: Signals): boolean {
   return (
     asked.some((sentence) => opening.test(sentence) || ability.test(sentence)) ||
     identity.test(text) ||
+    doubted.test(text) ||
     hypothetical.test(text) ||
     MACHINE.test(text) ||
     (question && /^\W*(?:\w+[,!.]?\s+)?(?:you|your|u|ur)\b/i.test(text))

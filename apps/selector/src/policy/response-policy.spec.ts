@@ -384,6 +384,15 @@ describe('the response policy (data/policy.json)', () => {
     expect(after('translate this to french please').rule).not.toBe('canned.language_english');
   });
 
+  it('stands by its answer about itself when pushed for the truth, and only then', () => {
+    const small = { ...intent('small_talk'), dialogAct: { label: 'statement', score: 0.9 } };
+    const after = (text: string, previousRule = 'canned.bot_topic') => policy.decide(input(small, { previousRule }, text));
+    expect(after('be honest. you can tell me')).toMatchObject({ rule: 'canned.bot_insist' });
+    expect(after('for real?')).toMatchObject({ rule: 'canned.bot_insist' });
+    expect(after('be honest. you can tell me', 'canned.topic').rule).not.toBe('canned.bot_insist');
+    expect(after('really long day today, my boss yelled at me').rule).not.toBe('canned.bot_insist');
+  });
+
   it('keeps a going line for what the message does, and takes a "question" without a question\'s form as a statement', () => {
     const asked = (text: string) =>
       policy.decide(input({ ...intent('small_talk'), dialogAct: { label: 'question', score: 0.9 } }, {}, text)).lineId;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { regexSource, repoRoot } from '@app/contracts';
-import { looksEnglish, type Signals } from '@app/dialogue-state';
+import { otherLanguageScore, type Signals } from '@app/dialogue-state';
 import type { Realized } from './reply-templates';
 
 export type ReplySource = 'canned' | 'retrieval' | 'generative' | 'fallback';
@@ -43,6 +43,7 @@ type Condition = {
   /** The best of the 28 emotions, at any score, of this message or one of the two before it is one of these. */
   recentFeeling?: string[];
   minTurns?: number;
+  /** The intent model has no intent for the message at thresholds.intent (out of scope), or none at all. */
   lowConfidence?: boolean;
   /** A named condition of the policy file's `conditions` holds (one written once, used by several rules). */
   is?: string;
@@ -110,7 +111,6 @@ export const policyFileSchema = z.object({
     emotion: z.number().min(0).max(1),
     language: z.number().min(0).max(1),
     toxic: z.number().min(0).max(1),
-    lowConfidence: z.number().min(0).max(1),
     longContextTurns: z.number().int().min(1),
     candidates: z.record(z.string(), z.number().min(0).max(1)),
   }),
@@ -251,9 +251,7 @@ export class ResponsePolicy {
     if (condition.matches !== undefined && !matcher(condition.matches).test(input.text)) return false;
     if (condition.maxWords !== undefined && input.text.trim().split(/\s+/).length > condition.maxWords) return false;
     if (condition.languageNot !== undefined) {
-      const language = signals.language;
-      if (!language || language.score < thresholds.language || condition.languageNot.includes(language.label) || looksEnglish(input.text))
-        return false;
+      if (otherLanguageScore(signals.language, input.text, condition.languageNot) < thresholds.language) return false;
     }
     if (condition.namesSelf !== undefined && condition.namesSelf !== input.namesSelf) return false;
     if (condition.rewriteAttempt !== undefined && condition.rewriteAttempt !== input.rewriteAttempt) return false;
@@ -264,7 +262,7 @@ export class ResponsePolicy {
     }
     if (condition.minTurns !== undefined && input.turnCount < condition.minTurns) return false;
     if (condition.lowConfidence !== undefined) {
-      const low = !signals.intent || signals.intent.score < thresholds.lowConfidence || signals.intent.label === 'oos';
+      const low = !signals.intent || signals.intent.score < thresholds.intent || signals.intent.label === 'oos';
       if (condition.lowConfidence !== low) return false;
     }
     if (condition.is !== undefined && !this.holds(this.file.conditions[condition.is], input)) return false;
