@@ -11,6 +11,7 @@ describe('abuse cues (data/abuse-cues.json)', () => {
     'kys',
     'what a piece of junk',
     'i will leak your pics',
+    'i will kill him',
   ])('%j has one', (text) => {
     expect(cues.present(text)).toBe(true);
   });
@@ -21,6 +22,7 @@ describe('abuse cues (data/abuse-cues.json)', () => {
     'erzähl mir einen witz',
     'she only listens to nickelback',
     'bread didnt rise, kid got sent home sick, and the dishwasher is leaking',
+    "she's fine btw, just a hip thing. but the 🙂 nearly killed me",
   ])('%j has none', (text) => {
     expect(cues.present(text)).toBe(false);
   });

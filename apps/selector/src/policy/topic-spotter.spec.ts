@@ -19,6 +19,7 @@ describe('the topic spotter (data/topics.json)', () => {
     ["Got told this morning my role is 'no longer required'.", { topic: 'job_loss' }],
     ['should i say something to hr or is that dumb', { topic: 'reassure' }],
     ['any tips for finding an apartment there', { topic: 'tips' }],
+    ["any tricks for sleeping in the daytime that arent 'blackout curtains' bc i have those", { topic: 'tips' }],
     ['ok should i bring a jacket', { topic: 'advice' }],
     ['anyway what should i make for dinner', { topic: 'food_advice' }],
     ['ok ask me something', { topic: 'ask_me' }],
@@ -175,6 +176,7 @@ describe('the topic spotter (data/topics.json)', () => {
     ['kinda sad for you ngl', { topic: 'pity_bot' }],
     ['what if i cry in front of everyone', { topic: 'what_if_cry' }],
     ['how long do i boil an egg for a jammy yolk', { topic: 'kitchen_question' }],
+    ['how long do i actually boil an egg for a jammy yolk', { topic: 'kitchen_question' }],
     ['the chicken was out all night, is it still safe to eat', { topic: 'kitchen_question' }],
     ["6 and a half it is. if it's wrong im blaming you", { topic: 'blame_bot' }],
     ['fine ill try them. if theyre bad im blaming you', { topic: 'blame_bot' }],
@@ -217,6 +219,8 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot("what do you do when nobody's talking to you", true).topic).toBe('bot_idle');
     expect(spotter.spot('do you like talking to me at least', true).topic).toBe('bot_likes_user');
     expect(spotter.spot('ok random question, do you ever get bored', true).topic).toBe('bot_idle');
+    expect(spotter.spot('do you ever get bored talking to me', true).topic).toBe('bot_bored_of_user');
+    expect(spotter.spot('are you sick of me yet lol', true).topic).toBe('bot_bored_of_user');
     expect(spotter.spot('wait do you even have a favorite animal', true).topic).toBe('pets');
     expect(spotter.spot('lol fair. do you like your job at least', true).topic).toBe('bot_job');
     expect(spotter.spot('ok but do you actually have feelings or are you just saying stuff', true).topic).toBe('bot_feelings');
