@@ -284,6 +284,16 @@ describe('withToneWords', () => {
     expect(second.score).toBeCloseTo(0.25);
   });
 
+  it('leaves the scores as the model gave them when the tone dropped was not the best', () => {
+    const reading = [
+      { name: 'win', score: 0.69 },
+      { name: 'unlucky', score: 0.11 },
+      { name: 'gross', score: 0.08 },
+      { name: 'none', score: 0.12 },
+    ];
+    expect(withToneWords('i cleaned that flat for two days before i left', reading, words)).toEqual([reading[0], reading[1], reading[3]]);
+  });
+
   it('keeps a tone whose words are there', () => {
     expect(withToneWords('the whole office smells like salmon', read('gross'), words)[0].name).toBe('gross');
   });
