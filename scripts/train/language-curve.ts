@@ -1,25 +1,24 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { otherLanguageScore } from '@app/dialogue-state';
 import type { TextClassifier } from '@app/models';
+import { readJsonlRows } from '../eval/jsonl';
 import { expectedCalibrationError } from './metrics';
 import { alarmCurve, type AlarmPoint } from './scope-curve';
 
-/** A chat line labelled with the language a bilingual reader says it is in, and what kind of line it is (informal_en, plain, foreign_about, short, mixed). */
-export interface LanguageRow {
-  text: string;
-  lang: string;
-  kind: string;
-}
+/** A chat line labelled with the language a bilingual reader says it is in (ISO 639-1), and what kind of line it is. */
+const languageRowSchema = z.object({
+  text: z.string().min(1),
+  lang: z.string().regex(/^[a-z]{2}$/),
+  kind: z.enum(['informal_en', 'plain', 'foreign_about', 'short', 'mixed']),
+});
+export type LanguageRow = z.infer<typeof languageRowSchema>;
 
 /** Written for this project by a reader who saw neither the language model nor the policy: the validation set of `thresholds.language`. */
 export const LANGUAGE_SET = 'data/nlu/eval/language.jsonl';
 
 export function readLanguageSet(root: string): LanguageRow[] {
-  return readFileSync(join(root, LANGUAGE_SET), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as LanguageRow);
+  return readJsonlRows(join(root, LANGUAGE_SET), languageRowSchema).map(({ row }) => row);
 }
 
 export interface LanguageCalibration {

@@ -16,9 +16,9 @@ const jsonl = (file: string) =>
     .map((line) => JSON.parse(line) as { text: string; label: string });
 
 /**
- * The committed intent, toxicity, emotion, language and entity models against the bars of the NLU-precision issue, at the
- * thresholds data/policy.json serves with, on held-out data (for language, the set its threshold
- * was chosen on): a retrained model that falls below fails here.
+ * The committed intent, toxicity, emotion, language and entity models against the bars of the
+ * NLU-precision issue, at the thresholds data/policy.json serves with, on held-out data (for
+ * language, the set its threshold was chosen on): a retrained model that falls below fails here.
  */
 describe('NLU quality bars at the served thresholds', () => {
   const repository = new ModelRepository({ runtime: { provider: 'cpu', intraOpThreads: 1 }, fetchMissing: false });

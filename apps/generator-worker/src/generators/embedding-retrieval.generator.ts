@@ -371,9 +371,7 @@ export interface ToneWords {
  * (a win at 0.69, inside a grievance about a kept deposit) became a sure win.
  */
 export function withToneWords<T extends { name: string; score: number }>(text: string, labels: T[], words: ToneWords): T[] {
-  const kept = labels.filter(
-    (label) => !(words.needs[label.name] && !words.needs[label.name].test(text)) && !words.unless[label.name]?.test(text),
-  );
+  const kept = labels.filter((label) => words.needs[label.name]?.test(text) !== false && !words.unless[label.name]?.test(text));
   if (kept.length === labels.length) return labels;
   if (kept[0] === labels[0]) return kept;
   const left = kept.reduce((sum, label) => sum + label.score, 0);
