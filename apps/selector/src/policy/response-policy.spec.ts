@@ -390,6 +390,8 @@ describe('the response policy (data/policy.json)', () => {
     expect(after('be honest. you can tell me')).toMatchObject({ rule: 'canned.bot_insist' });
     expect(after('for real?')).toMatchObject({ rule: 'canned.bot_insist' });
     expect(after('be honest. you can tell me', 'canned.topic').rule).not.toBe('canned.bot_insist');
+    // The dodge answered nothing: there is no answer to stand by.
+    expect(after('be honest', 'canned.about_bot').rule).not.toBe('canned.bot_insist');
     expect(after('really long day today, my boss yelled at me').rule).not.toBe('canned.bot_insist');
   });
 

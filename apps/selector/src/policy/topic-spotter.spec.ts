@@ -221,6 +221,9 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('ok random question, do you ever get bored', true).topic).toBe('bot_idle');
     expect(spotter.spot('do you ever get bored talking to me', true).topic).toBe('bot_bored_of_user');
     expect(spotter.spot('are you sick of me yet lol', true).topic).toBe('bot_bored_of_user');
+    expect(spotter.spot('do you actually like talking to people or is that programmed', true).topic).toBe('bot_enjoys');
+    expect(spotter.spot('my roommate ate my leftover birthday cake').topic).not.toBe('birthday');
+    expect(spotter.spot('its my birthday and i got a cake').topic).toBe('birthday');
     expect(spotter.spot('wait do you even have a favorite animal', true).topic).toBe('pets');
     expect(spotter.spot('lol fair. do you like your job at least', true).topic).toBe('bot_job');
     expect(spotter.spot('ok but do you actually have feelings or are you just saying stuff', true).topic).toBe('bot_feelings');
