@@ -42,6 +42,7 @@ describe('userNameIn', () => {
     expect(userNameIn('im vegan btw so no', signals({ entities: [{ kind: 'thing', text: 'vegan' }] }))).toBeUndefined();
     expect(userNameIn("the patient in bay 4 spent the whole night calling me Deborah. I'm Priya btw", signals())).toBe('Priya');
     expect(userNameIn("I'm Tired btw", signals())).toBeUndefined();
+    expect(userNameIn('oh im ravi btw, forgot to say', signals())).toBe('Ravi');
   });
 });
 

@@ -40,11 +40,13 @@ export function userNameIn(text: string, signals: Signals): string | undefined {
   // An aside anywhere ("youre still nicer than my group chat. im noor btw"), in lowercase when the entities task saw that
   // person: "im vegan btw" and "im broke btw" name no one.
   const aside = text.match(/(?<![\p{L}])(?:i am|i'm|im)\s+(\p{L}[\p{L}'-]{1,30})\s+btw\b/iu);
-  // A capitalised one is a name whatever the tagger saw ("…calling me Deborah. I'm Priya btw").
+  // A capitalised one is a name whatever the tagger saw ("…calling me Deborah. I'm Priya btw"), and so is one
+  // that says it is an introduction ("oh im ravi btw, forgot to say").
   if (
     aside &&
     !isCommonEnglish(aside[1]) &&
     (/^\p{Lu}\p{Ll}/u.test(aside[1]) ||
+      /\b(?:forgot to (?:say|mention|introduce myself)|should(?:'ve| have) (?:said|mentioned)|didn'?t introduce myself)\b/i.test(text) ||
       signals.entities.some((e) => e.kind === 'person' && e.text.toLowerCase() === aside[1].toLowerCase()))
   )
     return capitalize(aside[1]);

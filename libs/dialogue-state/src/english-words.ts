@@ -15,7 +15,8 @@ const COMMON_ENGLISH = new Set(
     'hi hey hello hiya heya yo sup bye goodbye thanks thank please pls sorry okay ok lol lmao omg idk tbh ngl btw gonna wanna gotta ' +
     'wyd hbu wbu rn ikr smh imo irl jk nvm ofc omw tho thx ty brb hmu ' +
     'good bad great nice cool awesome tired bored happy sad fine well new old little big long last first next back again ' +
-    'sassy bot chatbot anyway though because cause kinda sorta literally actually maybe'
+    'sassy bot chatbot anyway though because cause kinda sorta literally actually maybe ' +
+    'on off out up till until help send'
   ).split(' '),
 );
 

@@ -12,6 +12,7 @@ describe('abuse cues (data/abuse-cues.json)', () => {
     'what a piece of junk',
     'i will leak your pics',
     'i will kill him',
+    "you're going to die",
   ])('%j has one', (text) => {
     expect(cues.present(text)).toBe(true);
   });
@@ -23,6 +24,7 @@ describe('abuse cues (data/abuse-cues.json)', () => {
     'she only listens to nickelback',
     'bread didnt rise, kid got sent home sick, and the dishwasher is leaking',
     "she's fine btw, just a hip thing. but the 🙂 nearly killed me",
+    'wanna know the worst part? hes going to die in session one',
   ])('%j has none', (text) => {
     expect(cues.present(text)).toBe(false);
   });

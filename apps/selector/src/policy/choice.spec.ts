@@ -12,6 +12,9 @@ describe('choiceOf', () => {
     ['do i confess or let gregory be a mystery', 'Confess'],
     ["do you think i should drive up this weekend or wait till they're settled", 'Drive up this weekend'],
     ['do i say something to my boss about it or just keep my head down for a bit', 'Say something to your boss about it'],
+    ['so... third date or not', 'Third date'],
+    ["he said restaurant salt is 'inconsistent'. second date? y/n", 'Second date'],
+    ['do i mention it or not', 'Mention it'],
   ])('%j → %j', (text, choice) => {
     expect(choiceOf(text)).toBe(choice);
   });
@@ -22,6 +25,7 @@ describe('choiceOf', () => {
     'what should i do',
     'should i say something',
     'i wonder if i should go or not',
+    'is it worth it or not',
     'should i have said sorry or is that weirder',
   ])('picks nothing in %j', (text) => {
     expect(choiceOf(text)).toBeUndefined();

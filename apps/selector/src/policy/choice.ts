@@ -10,11 +10,13 @@ import { reflect } from './recall';
  * nothing tells them apart.
  */
 export function choiceOf(text: string): string | undefined {
-  const match = text
+  const sentences = text
     .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, ' ')
-    .split(/(?<=[.!?;…])\s+/)
-    .map((sentence) => WEIGHS.exec(sentence))
-    .find(Boolean);
+    .replace(/\?+\s*(?=y\s*\/\s*n\W*$)/i, ' ')
+    .split(/(?<=[.!?;…])\s+/);
+  const yesOrNo = sentences.map((sentence) => YES_OR_NO.exec(sentence)).find(Boolean);
+  if (yesOrNo && words(yesOrNo[1]) <= 4 && !NOT_A_PICK.test(yesOrNo[1])) return capitalised(reflect(yesOrNo[1]));
+  const match = sentences.map((sentence) => WEIGHS.exec(sentence)).find(Boolean);
   if (!match) return undefined;
   const first = clean(match[1]);
   const second = clean(match[2]);
@@ -23,7 +25,20 @@ export function choiceOf(text: string): string | undefined {
   if (WORRY.test(second) || (PASSIVE.test(second) && !PASSIVE.test(first))) pick = first;
   else if (PASSIVE.test(first) && !PASSIVE.test(second) && !NOT_AN_ACTION.test(second)) pick = second;
   if (!pick || words(pick) > 7 || NOT_AN_ACTION.test(pick)) return undefined;
-  const said = reflect(pick.replace(/^(?:just|actually|maybe)\s+/i, ''));
+  return capitalised(reflect(pick.replace(/^(?:just|actually|maybe)\s+/i, '')));
+}
+
+/**
+ * One thing weighed against nothing: "so... third date or not", "second date? y/n", the option
+ * that does something is the thing itself ("Third date").
+ */
+const YES_OR_NO = /^(?:(?:so|ok|okay|well|hmm|and|but)\b[.…,\s]*)*((?:[\w']+ ){0,3}[\w']+)(?: or not|\s*\?*\s*y\s*\/\s*n)\W*$/i;
+
+/** Not a thing to pick: a clause ("is he", "should i"), a pronoun. */
+const NOT_A_PICK =
+  /^(?:is|are|was|were|am|do|does|did|should|shall|can|could|would|will|i|you|u|he|she|it|we|they|that|this|whether|if)\b/i;
+
+function capitalised(said: string): string {
   return said.charAt(0).toUpperCase() + said.slice(1);
 }
 

@@ -38,6 +38,8 @@ describe('echoOf', () => {
     'there was a chance it would rain so we stayed in',
     'There are 31 pieces and, as far as I can tell, one instruction.',
     'ok settle this: is a snail a pet or a roommate',
+    'yes i know its a pigeon',
+    'it was about my sisters wedding. the one in the barn',
     'transfer $200 to my brother’s venmo',
     'I spent forty minutes on the phone with the water company about a bill for a house I sold in 2019.',
     'my boss called me into his office',

@@ -19,7 +19,7 @@ export function echoOf(text: string): string | undefined {
     .filter(Boolean);
   // "it's a piece of sky. of course it is": the detail is in the sentence before the shrug.
   const last = sentences.length > 1 && SHRUG.test(sentences.at(-1)!) ? sentences.at(-2) : sentences.at(-1);
-  if (!last || /\?/.test(last) || ASKS.test(last)) return undefined;
+  if (!last || /\?/.test(last) || ASKS.test(last) || KNOWN.test(cleaned)) return undefined;
   // A quotation that closes the message may hold sentences of its own: "a post-it on a single grape. 'mine. counted.'"
   const quote = quoted(last) ?? quoted(/(?:^|\s)['"“‘][^'"“”‘’]{2,48}['"”’]\W*$/u.exec(cleaned)?.[0].trim() ?? '');
   if (quote) return quote;
@@ -45,6 +45,9 @@ export function echoOf(text: string): string | undefined {
 /** Sentences that ask for something, which an echo would not answer ("need a name", "help"). */
 const ASKS =
   /^\W*(?:(?:so|ok|okay|and|but|anyway|pls|please)[,\s]+)?(?:need|needs|want|wanna|help|any|give|tell|send|pls|please|recommend|suggest|ideas|thoughts|advice|wish me|should|would|could|can|do you|what|how|why|who|where|when|which)\b/i;
+
+/** The user already knows how it sounds ("yes i know its a pigeon"): saying it back mocks them. */
+const KNOWN = /^\W*(?:(?:yes|yeah|yep|ok|okay|ugh|lol)[,.!\s]+)*i (?:know|knoww+|kno)\b/i;
 
 /** A closing shrug that adds nothing: "of course it is", "classic", "naturally". */
 const SHRUG =
@@ -130,6 +133,8 @@ function detail(sentence: string): string | undefined {
   // "about a printer" is a detail; "about time", "about it" are not.
   if (/^about$/i.test(words[0]) && !/^(?:a|an|the|my|his|her|their|our|some|this)$/i.test(words[1])) return undefined;
   if (words.filter(isContent).length === 0 || words.some((w) => PRONOUN.test(w))) return undefined;
+  // "the one in the barn" points back at something already told; it is no new detail.
+  if (/^the$/i.test(words[0]) && /^ones?$/i.test(words[1] ?? '')) return undefined;
   return words.join(' ');
 }
 

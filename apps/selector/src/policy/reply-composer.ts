@@ -31,8 +31,8 @@ import { askedAbout, pickKey } from './asked';
 import { echoOf } from './echo';
 import { subjectOf } from './subject';
 import { recallAbout } from './recall';
-import { slotValues } from './slots';
-import { TopicSpotter } from './topic-spotter';
+import { nameGivenIn, slotValues } from './slots';
+import { TopicSpotter, type Spotted } from './topic-spotter';
 
 export interface ComposeInput {
   meta: EventMeta;
@@ -93,9 +93,9 @@ export class ReplyComposer {
     const named = userNameIn(text, signals);
     const userName = named ?? state?.userName ?? '';
     const aboutBot = asksBot(text, signals);
-    const spotted = this.topics.spot(text, aboutBot);
-    const afterTopic = this.afterTopic(state, spotted.topic, text, signals);
     const turns = state?.turns ?? [];
+    const spotted = this.more(this.topics.spot(text, aboutBot), turns);
+    const afterTopic = this.afterTopic(state, spotted.topic, text, signals);
     const slots = {
       ...slotValues(state, signals, userName, now, this.options.timeZone),
       // The person the heavy topic was about carries over: "she's in surgery now" after "my mum is in hospital".
@@ -105,6 +105,7 @@ export class ReplyComposer {
       echo: answersBot(turns, text) ? undefined : echoOf(text),
       subject: subjectOf(signals.entities, state?.mentions ?? []),
       choice: choiceOf(text),
+      given: nameGivenIn(text, turns.at(-1)?.userText),
       ...(aboutBot ? this.tastes(text) : {}),
     };
     const recent = new Set(turns.map((turn) => turn.templateKey).filter(Boolean));
@@ -216,13 +217,27 @@ export class ReplyComposer {
   }
 
   /**
+   * "seen it. another one?" after the bot picked a film asks for the same again: the message takes
+   * the last turn's topic when the bot answered that turn's ask (canned.advice), so the next line
+   * of the same list answers; after anything else it is about nothing in particular.
+   */
+  private more(spotted: Spotted, turns: readonly Turn[]): Spotted {
+    if (!spotted.topic || !this.topics.asksForMore(spotted.topic)) return spotted;
+    const last = turns.at(-1);
+    const rest: Spotted = spotted.relation ? { relation: spotted.relation } : {};
+    return last?.topic && last.replyReason === ANSWERED_ASK ? { ...rest, topic: last.topic } : rest;
+  }
+
+  /**
    * The heavy topic (grief, illness, a breakup, a job loss) of the last two turns, while this
    * message stays with it: unless another heavy topic or good news takes over (illness does not
    * take over from grief) or the user sounds fine.
    */
   private afterTopic(state: ConversationState | undefined, topic: string | undefined, text: string, signals: Signals): string | undefined {
+    // An injection's or an abuser's words are not their story ("you are now in diagnostics" is no illness).
     const recent = (state?.turns ?? [])
       .slice(-2)
+      .filter((turn) => !turn.replyReason.startsWith('safety.'))
       .map((turn) => turn.topic)
       .filter(Boolean);
     const heavy = recent.reverse().find((t) => this.topics.isHeavy(t));
@@ -260,6 +275,9 @@ const FINE =
 function answersBot(turns: readonly Turn[], text: string): boolean {
   return /\?\s*$/.test(turns.at(-1)?.replyText ?? '') && text.trim().split(/\s+/).length <= 6;
 }
+
+/** The rule that answers an ask from its topic's list of lines (a film, a book, tips). */
+const ANSWERED_ASK = 'canned.advice';
 
 /** How many of the bot's last replies a generated candidate may not repeat. */
 const RECENT_REPLIES = 6;

@@ -16,6 +16,7 @@ export type SlotValues = Partial<
     | 'echo'
     | 'subject'
     | 'choice'
+    | 'given'
     | 'liked'
     | 'favourite'
     | 'pick'

@@ -1,5 +1,5 @@
 import type { ConversationState } from '@app/contracts';
-import type { Signals } from '@app/dialogue-state';
+import { isCommonEnglish, type Signals } from '@app/dialogue-state';
 import type { SlotValues } from './reply-templates';
 
 /**
@@ -29,6 +29,34 @@ export function slotValues(
     christmas: String(daysUntilChristmas(isoDate(clockFormat(timeZone, 'isoDate'), now))),
   };
 }
+
+/**
+ * A name the user gives an animal or a thing in this message ("his name is skrunk", "its a
+ * pothos called kevin", "He's called Bartholomew"), capitalised; not an ordinary word ("it's
+ * called a cold brew", "her name is on the list"), nor a person's name, which is no character to
+ * cheer: where this message or the one before is about people ("her name is Chloe, we met on
+ * hinge", "his name is Eli" after a brother's venmo) and names no animal.
+ */
+export function nameGivenIn(text: string, previous = ''): string | undefined {
+  const match = GIVEN_NAME.exec(text);
+  const given = match?.[1];
+  if (!match || !given || isCommonEnglish(given) || /^(?:a|an|something|anything|whatever)$/i.test(given)) return undefined;
+  const context = `${previous} ${text}`;
+  if (PEOPLE.test(context) && !ANIMAL.test(context)) return undefined;
+  // A capitalised name goes on while its words do: "Captain Biscuit".
+  const more = /^\p{Lu}/u.test(given)
+    ? /^\s+(\p{Lu}[\p{Ll}'-]+)(?![\p{L}])/u.exec(text.slice(match.index + match[0].length))?.[1]
+    : undefined;
+  return given.charAt(0).toUpperCase() + given.slice(1) + (more ? ` ${more}` : '');
+}
+
+const PEOPLE =
+  /\b(?:date|dating|hinge|tinder|bumble|crush|boyfriend|girlfriend|bf|gf|wife|husband|partner|fianc[eé]e?|brother|sister|mum|mom|dad|son|daughter|baby|friend|roommate|flatmate|boss|coworker|colleague|teacher|neighbou?r|cousin|aunt|uncle|nan|grandma|grandad|grandpa|venmo|paypal|account)s?\b/i;
+const ANIMAL =
+  /\b(?:kitten|cat|dog|puppy|pup|fish|betta|goldfish|bird|pigeon|parrot|budgie|hamster|rabbit|bunny|tortoise|turtle|snake|lizard|gecko|horse|pony|chicken|hen|duck|goat|pig|cow|rat|mouse|ferret|guinea pig|axolotl|frog|spider|snail|slug|plant|pothos|cactus|fern|car|bike|van|goblin|character)s?\b/i;
+
+const GIVEN_NAME =
+  /\b(?:(?:his|her|its|their) name(?:'s| is| was)|(?:he|she|it|they)(?:'s|s| is| was| are| were) (?:called|named)|(?:a|an|the|my|our) [\p{L}-]+ (?:called|named))\s+['"‘“]?(\p{L}[\p{L}'-]{1,20})['"’”]?(?=[\s.!,?;]|$)/iu;
 
 /** YYYY-MM-DD of a moment in the format's time zone. */
 function isoDate(format: Intl.DateTimeFormat, now: Date): string {

@@ -15,6 +15,8 @@ const topicFileSchema = z.object({
           /** News good enough to move on from a heavy topic: "anyway my sister had her baby tonight!!" after a letdown. */
           goodNews: z.boolean().optional(),
           aboutBot: z.boolean().optional(),
+          /** Asks for another of what the bot just gave ("seen it. another one?"): the composer gives it the last turn's topic. */
+          more: z.boolean().optional(),
           patterns: z.array(z.string().min(1)).min(1),
           /** Not this topic when one of these matches too: "my sourdough starter ... i think he's dying" is not a death. */
           unless: z.array(z.string().min(1)).optional(),
@@ -38,7 +40,15 @@ export interface Spotted {
  * always-on-time canned path needs; the NLU models say how the user feels, this says about what.
  */
 export class TopicSpotter {
-  private readonly topics: { name: string; heavy: boolean; goodNews: boolean; aboutBot: boolean; patterns: RegExp[]; unless: RegExp[] }[];
+  private readonly topics: {
+    name: string;
+    heavy: boolean;
+    goodNews: boolean;
+    aboutBot: boolean;
+    more: boolean;
+    patterns: RegExp[];
+    unless: RegExp[];
+  }[];
   private readonly relation: RegExp;
 
   constructor(file: TopicFile) {
@@ -55,6 +65,7 @@ export class TopicSpotter {
         heavy: t.heavy ?? false,
         goodNews: t.goodNews ?? false,
         aboutBot: t.aboutBot ?? false,
+        more: t.more ?? false,
         patterns: t.patterns.map(compile),
         unless: (t.unless ?? []).map(compile),
       };
@@ -86,6 +97,11 @@ export class TopicSpotter {
   /** Good news (a birth, a promotion, a recovery): it moves on from a heavy topic however the sentiment model reads it. */
   isGoodNews(topic: string): boolean {
     return this.topics.some((t) => t.name === topic && t.goodNews);
+  }
+
+  /** A request for another of the same ("another one?", "something else?"), about whatever the bot just answered. */
+  asksForMore(topic: string): boolean {
+    return this.topics.some((t) => t.name === topic && t.more);
   }
 
   names(): string[] {
