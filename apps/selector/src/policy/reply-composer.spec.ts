@@ -288,6 +288,14 @@ describe('ReplyComposer', () => {
     expect(say('my flatmate got a new sofa and it is enormous', statement).rule).not.toBe('canned.after_topic');
   });
 
+  it("says whose news it is only when the relation is the news's subject", () => {
+    const statement = [nlu('intent', 'small_talk'), nlu('dialog_act', 'statement')];
+    expect(conversation()('so my sister got engaged last night', statement).text).toMatch(/Your sister must be over the moon/);
+    expect(
+      conversation()('My husband booked our anniversary dinner at the same place we had our very first fight lol', statement).text,
+    ).not.toMatch(/over the moon/);
+  });
+
   it('gives another of what it just picked when asked for another, and reads "another one?" alone as about nothing', () => {
     const statement = [nlu('intent', 'small_talk'), nlu('dialog_act', 'statement')];
     const say = conversation();

@@ -101,6 +101,8 @@ export class ReplyComposer {
       // The person the heavy topic was about carries over: "she's in surgery now" after "my mum is in hospital".
       relation: afterTopic ? this.relationOf([...turns, { topic: spotted.topic ?? '', userText: text }], afterTopic) : spotted.relation,
       recall: spotted.relation ? recallAbout(turns, spotted.relation) : undefined,
+      // Whose news it is: "my sister got engaged" → sister.
+      whose: spotted.relation && isSubject(text, spotted.relation) ? spotted.relation : undefined,
       // A short answer to the bot's own question ("4 hours 12 min" after "how long did it take?") is not news to react to.
       echo: answersBot(turns, text) ? undefined : echoOf(text),
       subject: subjectOf(signals.entities, state?.mentions ?? []),
@@ -188,11 +190,7 @@ export class ReplyComposer {
     for (const turn of [...turns].reverse()) {
       const relation = turn.topic === topic ? this.topics.spot(turn.userText).relation : undefined;
       if (!relation) continue;
-      const subject = new RegExp(
-        `\\bmy\\s+(?:\\w+\\s+)?${relation.replace(/\s+/g, '\\s+')}(?:\\s+[A-Z]\\w+)?(?:'s|\\s+(?:is|was|has|had|got|just|went|fell|broke|needs|started|stopped|keeps|passed|died|caught|can'?t|won'?t|isn'?t|hasn'?t))\\b`,
-        'i',
-      );
-      return subject.test(turn.userText) ? relation : undefined;
+      return isSubject(turn.userText, relation) ? relation : undefined;
     }
     return undefined;
   }
@@ -274,6 +272,14 @@ const FINE =
 /** The message is a short reply (six words at most) to a question the bot just asked. */
 function answersBot(turns: readonly Turn[], text: string): boolean {
   return /\?\s*$/.test(turns.at(-1)?.replyText ?? '') && text.trim().split(/\s+/).length <= 6;
+}
+
+/** The relation is what the message is about, not a bystander: "my sister got engaged", "my dad's surgery", not "my husband booked our anniversary dinner". */
+function isSubject(text: string, relation: string): boolean {
+  return new RegExp(
+    `\\bmy\\s+(?:\\w+\\s+)?${relation.replace(/\s+/g, '\\s+')}(?:\\s+[A-Z]\\w+)?(?:'s|\\s+(?:is|was|has|had|got|just|went|fell|broke|needs|started|stopped|keeps|passed|died|caught|can'?t|won'?t|isn'?t|hasn'?t))\\b`,
+    'i',
+  ).test(text);
 }
 
 /** The rule that answers an ask from its topic's list of lines (a film, a book, tips). */

@@ -17,6 +17,7 @@ export type SlotValues = Partial<
     | 'subject'
     | 'choice'
     | 'given'
+    | 'whose'
     | 'liked'
     | 'favourite'
     | 'pick'
