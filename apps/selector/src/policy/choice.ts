@@ -5,7 +5,8 @@ import { reflect } from './recall';
  * it and hope" → "Confess", "should i text him or wait" → "Text him", "do i bake it anyway or is it
  * ruined" → "Bake it anyway". The braver option is the one that does something: an option that
  * waits, leaves it, keeps its head down or does nothing loses, and a second "option" that is a
- * worry ("or is that against the rules") is no option. Undefined when the message weighs no two actions
+ * worry ("or is that against the rules") is no option; one thing weighed against nothing ("third
+ * date or not", "second date? y/n") is the thing. Undefined when the message weighs no two actions
  * ("should i get the red one or the blue one" names things, not actions) or when both act and
  * nothing tells them apart.
  */
