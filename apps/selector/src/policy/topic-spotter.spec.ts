@@ -199,6 +199,7 @@ describe('the topic spotter (data/topics.json)', () => {
     ['seen it. another one?', { topic: 'more' }],
     ['his name is skrunk', { topic: 'named' }],
     ['thats so cute. do you have a best friend', { topic: 'bot_friends' }],
+    ['ive already reorganised my sock drawer', {}],
     ['my grandads house in cork got sold today', { topic: 'lost_place' }],
     ['lol that was weak. try harder', { topic: 'try_harder' }],
     ['got let go today. 22 years at the warehouse', { topic: 'job_loss' }],
