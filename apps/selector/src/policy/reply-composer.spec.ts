@@ -187,6 +187,17 @@ describe('ReplyComposer', () => {
     expect(rejected('12 years of violin. i practised 4 hours a day all summer lol', remorse).rule).toBe('canned.after_topic');
   });
 
+  it('stays gentle after news that does not get better, however positive the reading, unless the words say all is well', () => {
+    const positive = [nlu('intent', 'small_talk'), nlu('sentiment', 'positive'), nlu('emotion', 'approval')];
+    const nan = conversation();
+    nan("my nan didn't recognise me today. asked if i was the new nurse");
+    expect(nan('i just said yes. seemed easier', positive).rule).toBe('canned.after_topic');
+    expect(nan("honestly it's fine, she was happy and so was i", positive).rule).not.toBe('canned.after_topic');
+    const breakup = conversation();
+    breakup('we broke up last night');
+    expect(breakup('honestly i feel kinda free', positive).rule).not.toBe('canned.after_topic');
+  });
+
   it('does not hear "ok" or a comparison as news that all is well', () => {
     const laughing = [nlu('intent', 'small_talk'), nlu('sentiment', 'positive'), nlu('emotion', 'amusement')];
     const visit = conversation();
@@ -305,6 +316,16 @@ describe('ReplyComposer', () => {
     expect(another).toMatchObject({ rule: 'canned.advice' });
     expect(another.text).not.toBe(film.text);
     expect(conversation()('another one?', statement).rule).not.toBe('canned.advice');
+  });
+
+  it('says its pick again when asked what it would do right after picking, and answers the open question otherwise', () => {
+    const statement = [nlu('intent', 'small_talk'), nlu('dialog_act', 'statement')];
+    const say = conversation();
+    expect(say('should i text him back or leave it', statement).text).toMatch(/^Text him back/);
+    const again = say('ok but what would you do', statement);
+    expect(again).toMatchObject({ rule: 'canned.advice' });
+    expect(again.text).toMatch(/Text him back/);
+    expect(conversation()('ok but what would you do', statement).text).not.toMatch(/Text him/);
   });
 });
 

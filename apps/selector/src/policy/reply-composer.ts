@@ -106,7 +106,10 @@ export class ReplyComposer {
       // A short answer to the bot's own question ("4 hours 12 min" after "how long did it take?") is not news to react to.
       echo: answersBot(turns, text) ? undefined : echoOf(text),
       subject: subjectOf(signals.entities, state?.mentions ?? []),
-      choice: choiceOf(text),
+      // "ok but what would you do" right after the bot picked one of two options: the same pick, said again.
+      choice:
+        choiceOf(text) ??
+        (spotted.topic === OPEN_ASK && turns.at(-1)?.replyReason === ANSWERED_ASK ? choiceOf(turns.at(-1)!.userText) : undefined),
       given: nameGivenIn(text, turns.at(-1)?.userText),
       ...(aboutBot ? this.tastes(text) : {}),
     };
@@ -243,7 +246,7 @@ export class ReplyComposer {
     // A death outweighs the illness words of its own story ("he still wagged his tail at the vet").
     if (topic === heavy || (heavy === 'grief' && topic === 'illness')) return heavy;
     if (topic !== undefined && (this.topics.isHeavy(topic) || this.topics.isGoodNews(topic))) return undefined;
-    return soundsFine(text, signals) ? undefined : heavy;
+    return soundsFine(text, signals, this.topics.isLasting(heavy)) ? undefined : heavy;
   }
 }
 
@@ -254,8 +257,10 @@ export class ReplyComposer {
  * Said of someone, not a word in passing: "lol ok thanks. i'm gonna go visit him now" (a grandpa in
  * hospital) and "he's handling it better than me" (a brother's diagnosis) are not news that all is well.
  */
-function soundsFine(text: string, signals: Signals): boolean {
+function soundsFine(text: string, signals: Signals, lasting: boolean): boolean {
   if (signals.sentiment?.label !== 'positive' || SORROW.has(signals.emotion?.label ?? '')) return false;
+  // After news that does not get better, a positive reading is coping: "i just said yes. seemed easier", to a nan who took her granddaughter for a nurse.
+  if (lasting && !FINE.test(text)) return false;
   return signals.emotion?.label !== 'amusement' || FINE.test(text);
 }
 
@@ -284,6 +289,9 @@ function isSubject(text: string, relation: string): boolean {
 
 /** The rule that answers an ask from its topic's list of lines (a film, a book, tips). */
 const ANSWERED_ASK = 'canned.advice';
+
+/** The topic of "what would you do" with no options named. */
+const OPEN_ASK = 'advice_open';
 
 /** How many of the bot's last replies a generated candidate may not repeat. */
 const RECENT_REPLIES = 6;

@@ -59,7 +59,7 @@ describe('the topic spotter (data/topics.json)', () => {
     ['anyway. sorry for dumping this on you at 1am', { topic: 'sorry_for_sharing' }],
     ['sorry that got heavy', { topic: 'sorry_for_sharing' }],
     ['my boyfriend and i have been trying for a year', { topic: 'fertility', relation: 'boyfriend' }],
-    ['we lost the baby last month. second miscarriage', { topic: 'fertility' }],
+    ['we lost the baby last month. second miscarriage', { topic: 'pregnancy_loss' }],
     ['what if i sit at the wrong table at lunch', { topic: 'what_if' }],
     ['should we call someone or is that dramatic', { topic: 'reassure' }],
     ['would you rather: sing everything you say or only whisper forever', { topic: 'play' }],
@@ -215,6 +215,13 @@ describe('the topic spotter (data/topics.json)', () => {
     ['past me is an idiot', { topic: 'self_talk' }],
     ['ok settle this. my flatmate keeps the butter in the cupboard', { topic: 'whos_right' }],
     ['settle this: is cereal a soup', {}],
+    ['i had a miscarriage last week. nobody at work knows', { topic: 'pregnancy_loss' }],
+    ["yeah. his mum's been in hospital 2 weeks and i think i'm the safe person to be annoyed at", { topic: 'family_ill' }],
+    ['put on a performance improvement plan today', { topic: 'setback' }],
+    ["ha ok. anyway dinner's ready, night!", { topic: 'leaving' }],
+    ['thinking of selling a few jars at the saturday market in may. is that insane', { topic: 'reassure' }],
+    ["i said 'oh nice, pass the salt'. was that terrible??", { topic: 'reassure' }],
+    ['would you tell me if something looked bad or do you just say nice stuff', { topic: 'bot_honest' }],
   ])('%j → %j', (text, spotted) => {
     expect(spotter.spot(text)).toEqual(spotted);
   });
@@ -267,6 +274,8 @@ describe('the topic spotter (data/topics.json)', () => {
     ['wait who am i actually talking to', 'bot_identity'],
     ['Good morning. My granddaughter set you up on my telephone. May I ask who I am speaking with?', 'bot_identity'],
     ['is someone actually typing these', 'bot_identity'],
+    ["so where do you 'go' between messages", 'bot_idle'],
+    ['ok but you have opinions. where do those come from', 'bot_opinions'],
   ])('a question about the bot: %j → %s', (text, topic) => {
     expect(spotter.spot(text, true).topic).toBe(topic);
   });
@@ -313,6 +322,13 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('Could you suggest a book for my father? He likes naval history').topic).not.toBe('rec_book');
     expect(spotter.spot('making pancakes. milk or water??').topic).not.toBe('either');
     expect(spotter.spot('settle this: is a hot dog a sandwich. my husband and i have not spoken in 2 hours').topic).not.toBe('agree');
+    expect(spotter.spot('closed the kitchen at 11:40. 186 covers and the dish machine died at 8pm').topic).toBeUndefined();
+    expect(spotter.spot('and how many are dying out?').topic).toBeUndefined();
+    expect(spotter.spot("that's me. i graduated in 2019").topic).toBeUndefined();
+    expect(spotter.spot("it's about a bear who's scared of honey").topic).toBeUndefined();
+    expect(spotter.spot("it's a games studio in dundee").topic).toBeUndefined();
+    expect(spotter.spot("called them. '6 to 8 weeks'. for paint").topic).toBeUndefined();
+    expect(spotter.spot('i started painting again').topic).toBe('hobbies');
   });
 
   it('marks grief, illness, breakups and loneliness as heavy', () => {

@@ -14,6 +14,8 @@ const topicFileSchema = z.object({
           heavy: z.boolean().optional(),
           /** News good enough to move on from a heavy topic: "anyway my sister had her baby tonight!!" after a letdown. */
           goodNews: z.boolean().optional(),
+          /** Heavy news that does not get better (a pregnancy lost, a grandparent who no longer knows you): only words that say all is well end it. */
+          lasting: z.boolean().optional(),
           aboutBot: z.boolean().optional(),
           /** Asks for another of what the bot just gave ("seen it. another one?"): the composer gives it the last turn's topic. */
           more: z.boolean().optional(),
@@ -44,6 +46,7 @@ export class TopicSpotter {
     name: string;
     heavy: boolean;
     goodNews: boolean;
+    lasting: boolean;
     aboutBot: boolean;
     more: boolean;
     patterns: RegExp[];
@@ -64,6 +67,7 @@ export class TopicSpotter {
         name: t.name,
         heavy: t.heavy ?? false,
         goodNews: t.goodNews ?? false,
+        lasting: t.lasting ?? false,
         aboutBot: t.aboutBot ?? false,
         more: t.more ?? false,
         patterns: t.patterns.map(compile),
@@ -97,6 +101,11 @@ export class TopicSpotter {
   /** Good news (a birth, a promotion, a recovery): it moves on from a heavy topic however the sentiment model reads it. */
   isGoodNews(topic: string): boolean {
     return this.topics.some((t) => t.name === topic && t.goodNews);
+  }
+
+  /** Heavy news that does not get better: a positive reading on the turns after is coping, not news that all is well. */
+  isLasting(topic: string): boolean {
+    return this.topics.some((t) => t.name === topic && t.lasting);
   }
 
   /** A request for another of the same ("another one?", "something else?"), about whatever the bot just answered. */
