@@ -33,11 +33,12 @@ describe('every policy rule on real NLU outputs', () => {
     );
   }
   const meta = create(EventMetaSchema, { schemaVersion: SCHEMA_VERSION, messageId: 'm1', conversationId: 'c1', userId: 'u1' });
-  const candidate = (generator: string, text: string, score: number) =>
-    create(CandidateSchema, { generator, text, score, status: ResultStatus.OK, latencyMs: 50 });
+  const candidate = (generator: string, text: string, score: number, origin = '') =>
+    create(CandidateSchema, { generator, text, score, origin, status: ResultStatus.OK, latencyMs: 50 });
+  // Retrieval's line is the persona's own (origin house): a question about the bot is never answered from the corpus.
   const both = [
     candidate('llm', 'Ooh, tell me more about that!', 0.6),
-    candidate('retrieval', 'Real-ish. Very real opinions though.', 0.8),
+    candidate('retrieval', 'Real-ish. Very real opinions though.', 0.8, 'house'),
   ];
 
   const offered = { both, 'retrieval only': both.slice(1), none: [] } as const;

@@ -15,6 +15,8 @@ describe('choiceOf', () => {
     ['so... third date or not', 'Third date'],
     ["he said restaurant salt is 'inconsistent'. second date? y/n", 'Second date'],
     ['do i mention it or not', 'Mention it'],
+    ['should i call her or send a text first', 'Call her'],
+    ['do i text him or go round', 'Go round'],
   ])('%j → %j', (text, choice) => {
     expect(choiceOf(text)).toBe(choice);
   });

@@ -8,7 +8,7 @@ import { reflect } from './recall';
  * worry ("or is that against the rules") is no option; one thing weighed against nothing ("third
  * date or not", "second date? y/n") is the thing. Undefined when the message weighs no two actions
  * ("should i get the red one or the blue one" names things, not actions) or when both act and
- * nothing tells them apart.
+ * nothing tells them apart. A call or a visit beats a text ("should i call her or send a text first" → "Call her").
  */
 export function choiceOf(text: string): string | undefined {
   const sentences = text
@@ -25,6 +25,8 @@ export function choiceOf(text: string): string | undefined {
   let pick: string | undefined;
   if (WORRY.test(second) || (PASSIVE.test(second) && !PASSIVE.test(first))) pick = first;
   else if (PASSIVE.test(first) && !PASSIVE.test(second) && !NOT_AN_ACTION.test(second)) pick = second;
+  else if (DISTANT.test(second) && IN_PERSON.test(first)) pick = first;
+  else if (DISTANT.test(first) && IN_PERSON.test(second)) pick = second;
   if (!pick || words(pick) > 7 || NOT_AN_ACTION.test(pick)) return undefined;
   return capitalised(reflect(pick.replace(/^(?:just|actually|maybe)\s+/i, '')));
 }
@@ -52,6 +54,14 @@ const WORRY = /^(?:is|would|will|does|was) (?:that|it|this)\b/i;
 /** An option that does nothing: waiting, leaving it, staying home, just …. */
 const PASSIVE =
   /^(?:just\b|not\b|wait\b|leave (?:it|them|him|her)\b|let (?:it|him|her|them|\w+) (?:go|be|slide|stay)\b|stay (?:home|in|quiet|out of it)|skip\b|ignore\b|do nothing|say nothing|forget (?:it|about it)|give up|hope\b|keep (?:quiet|my head down|our heads down|it to myself|it quiet|it secret)|play it cool|act normal|move on|pretend)/i;
+
+/** Saying it at a distance: a text, a message, an email. Weighed against a call or a visit, the braver one is the voice. */
+const DISTANT =
+  /^(?:text|message|email|e-mail|dm|whatsapp|write (?:to|a|her|him|them)|send (?:a |an |her |him |them )?(?:text|message|email|dm|letter|card|voice note))\b/i;
+
+/** Saying it in a voice or in person: "call her", "go round", "tell him face to face". */
+const IN_PERSON =
+  /^(?:call|ring|phone|facetime|go (?:over|round|and see)|see (?:him|her|them)|talk to|meet|tell (?:him|her|them) (?:in person|face to face))\b/i;
 
 /** Not an action to say back: a thing ("the blue one"), a pronoun, a question word. */
 const NOT_AN_ACTION = /^(?:the|a|an|my|your|that|this|those|these|what|which|who|how|why|when|where|is|are|was|am|not|have|had|been|be)\b/i;

@@ -354,6 +354,7 @@ describe('asksBot', () => {
     'random question: are you a morning person',
     "the thing about my sisters wedding. you don't remember??",
     'ok so what are you then',
+    'ok but you have opinions. where do those come from',
   ])('%j is a question about the bot', (text) => {
     expect(asksBot(text, none)).toBe(true);
   });
@@ -372,6 +373,7 @@ describe('asksBot', () => {
     'my mum sends voice notes now. they are 7 minutes long.',
     "my nan doesn't remember my name anymore",
     'what do you even get someone for a ladder rescue. wine? a card?',
+    "is it actually true you shouldn't wake up a sleepwalker?",
   ])('%j is not', (text) => {
     expect(asksBot(text, none)).toBe(false);
   });

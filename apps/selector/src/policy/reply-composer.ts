@@ -307,6 +307,8 @@ export function asksBot(message: string, signals: Signals): boolean {
     )
   )
     return false;
+  // A generic "you" in a question about the world: "is it actually true you shouldn't wake up a sleepwalker?".
+  if (GENERIC_YOU.test(text)) return false;
   const question = /\?\s*$/.test(text) || signals.dialogAct?.label === 'question';
   // The pronoun near the start of a question, so "is it normal to still miss your ex" (generic "your") is not one, nor
   // "what do you even get someone for a ladder rescue" (an ask).
@@ -327,6 +329,7 @@ export function asksBot(message: string, signals: Signals): boolean {
     asked.some((sentence) => opening.test(sentence) || ability.test(sentence)) ||
     identity.test(text) ||
     doubted.test(text) ||
+    ORIGINS.test(text) ||
     hypothetical.test(text) ||
     MACHINE.test(text) ||
     (question && /^\W*(?:\w+[,!.]?\s+)?(?:you|your|u|ur)\b/i.test(text))
@@ -339,6 +342,14 @@ const PREAMBLE =
 
 /** A bare request for the bot's opinion on what the user said: "so what do you think?", "what would you say". */
 const OPINION = /^\W*(?:(?:so|ok|okay|and|but|well|hmm|lol|honestly)[,\s]+)*what (?:do|would) (?:you|u) (?:think|reckon|say)\W*$/i;
+
+/** "is it true you shouldn't …", "is it bad if you …": "you" is anyone. */
+const GENERIC_YOU =
+  /\b(?:is it|it'?s) (?:actually |really )?(?:true|a myth|bad|ok|okay|safe) (?:that |if |when )?(?:you|u) (?:shouldn'?t|should|can'?t|cannot|can|need|have to|must|mustn'?t)\b/i;
+
+/** Where its opinions come from: "ok but you have opinions. where do those come from", "where do you get your takes". */
+const ORIGINS =
+  /\b(?:your|ur|you have|you'?ve got|u have|u got) (?:opinions|takes|taste|sass|personality)\b[^!?]{0,40}\bwhere (?:do|does|did) (?:those|they|these|it|that) (?:come|came) from\b|\bwhere (?:do|did) (?:you|u) get (?:your|ur|all (?:your|ur|those|these|the)) (?:opinions|takes|taste|sass|personality|ideas)\b/i;
 
 /** "is someone actually typing this or is it a computer", "my grandson tells me you are a computer program. Is that correct?" */
 const MACHINE =

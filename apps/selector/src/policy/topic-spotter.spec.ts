@@ -222,6 +222,9 @@ describe('the topic spotter (data/topics.json)', () => {
     ['thinking of selling a few jars at the saturday market in may. is that insane', { topic: 'reassure' }],
     ["i said 'oh nice, pass the salt'. was that terrible??", { topic: 'reassure' }],
     ['would you tell me if something looked bad or do you just say nice stuff', { topic: 'bot_honest' }],
+    ['does anyone else get weirdly emotional about model trains or just me', { topic: 'just_me' }],
+    ["ok but what if someone asks something i genuinely don't know", { topic: 'what_if' }],
+    ['see that was weak. try again', { topic: 'try_harder' }],
   ])('%j → %j', (text, spotted) => {
     expect(spotter.spot(text)).toEqual(spotted);
   });
@@ -253,6 +256,7 @@ describe('the topic spotter (data/topics.json)', () => {
     ['anyway what are you up to', 'bot_day'],
     ['what r u doing rn?', 'bot_day'],
     ['wyd', 'bot_day'],
+    ['what have you done today', 'bot_day'],
     ['what can you even do', 'bot_abilities'],
     ['why cant you do that', 'bot_abilities'],
     ['Then who decided you ought to be so cheeky?', 'bot_maker'],
