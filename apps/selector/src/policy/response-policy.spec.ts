@@ -338,16 +338,20 @@ describe('the response policy (data/policy.json)', () => {
       rule: 'canned.after_topic',
       lineId: expect.stringMatching(/^after\.grief#/),
     });
-    expect(policy.decide(input(intent('small_talk'), { afterTopic: 'grief', asksBot: true, candidates }))).toMatchObject({
+    expect(policy.decide(input(intent('small_talk'), { afterTopic: 'grief', asksBot: true, candidates: persona }))).toMatchObject({
       rule: 'generative.about_bot',
     });
   });
 
-  it('answers a question about the bot from a generator, else with a playful dodge', () => {
-    expect(policy.decide(input(intent('small_talk'), { asksBot: true, candidates }))).toMatchObject({
+  // The persona's own line from retrieval (origin house); a corpus line is a stranger's life ("class and then volleyball class").
+  const persona = { retrieval: { text: "I have you, don't I?", score: 0.8, origin: 'house' } };
+
+  it("answers a question about the bot from retrieval's persona lines, never the corpus, else with a playful dodge", () => {
+    expect(policy.decide(input(intent('small_talk'), { asksBot: true, candidates: persona }))).toMatchObject({
       rule: 'generative.about_bot',
       generator: 'retrieval',
     });
+    expect(policy.decide(input(intent('small_talk'), { asksBot: true, candidates }))).toMatchObject({ rule: 'canned.about_bot' });
     expect(policy.decide(input(intent('small_talk'), { asksBot: true }))).toMatchObject({ rule: 'canned.about_bot' });
   });
 
