@@ -28,6 +28,7 @@ describe('userNameIn', () => {
     expect(userNameIn('hey im tired', signals())).toBeUndefined();
     expect(userNameIn('im priya and im bored', signals())).toBeUndefined();
     expect(userNameIn('hiii good morning, im priya', signals())).toBe('Priya');
+    expect(userNameIn('morning!! 🌞 im dilnoza btw', signals())).toBe('Dilnoza');
     expect(userNameIn("hi!! it's jonas again 👋", signals())).toBe('Jonas');
     expect(userNameIn('hey its jonas. paid off my car today!!', signals())).toBe('Jonas');
     expect(userNameIn('heyyy its me again', signals())).toBeUndefined();

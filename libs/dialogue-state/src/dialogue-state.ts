@@ -33,7 +33,7 @@ export function userNameIn(text: string, signals: Signals): string | undefined {
   const greeted = text
     .trim()
     .match(
-      /^(?:(?:h+i+|he+y+|hel+o+|yo+|heya|hiya|sup|(?:good )?(?:morning|afternoon|evening))(?:\s+there)?[\s,!.]+)+(?:i am|i'm|im|its|it's|this is)\s+(\p{L}[\p{L}'-]{1,30})(?:\s+(?:btw|here|lol|haha|again))?(?:[\s!.\p{Extended_Pictographic}\uFE0F]*$|[.!,;]\s)/iu,
+      /^(?:(?:h+i+|he+y+|hel+o+|yo+|heya|hiya|sup|(?:good )?(?:morning|afternoon|evening))(?:\s+there)?[\s,!.\p{Extended_Pictographic}\uFE0F]+)+(?:i am|i'm|im|its|it's|this is)\s+(\p{L}[\p{L}'-]{1,30})(?:\s+(?:btw|here|lol|haha|again))?(?:[\s!.\p{Extended_Pictographic}\uFE0F]*$|[.!,;]\s)/iu,
     );
   // Not a word like "raining" that the list of common words lacks ("morning! its raining. again").
   if (greeted && !isCommonEnglish(greeted[1]) && !/^\p{L}{3,}ing$/iu.test(greeted[1])) return capitalize(greeted[1]);

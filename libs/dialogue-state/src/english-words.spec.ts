@@ -10,6 +10,7 @@ describe('looksEnglish', () => {
     'wyd',
     'hbu?',
     'im on till 11, send help',
+    'a 3?? wow ok. harsh',
   ])('%j is English', (text) => {
     expect(looksEnglish(text)).toBe(true);
   });

@@ -13,7 +13,7 @@ const COMMON_ENGLISH = new Set(
     'got get gets getting go going gone went make made take took know knew think thought want wanted need needed feel felt like love hate ' +
     'day today tonight tomorrow yesterday week weekend morning night time work home school friend friends mom dad ' +
     'hi hey hello hiya heya yo sup bye goodbye thanks thank please pls sorry okay ok lol lmao omg idk tbh ngl btw gonna wanna gotta ' +
-    'wyd hbu wbu rn ikr smh imo irl jk nvm ofc omw tho thx ty brb hmu ' +
+    'wyd hbu wbu rn ikr smh imo irl jk nvm ofc omw tho thx ty brb hmu wow oh ugh yay hmm haha ' +
     'good bad great nice cool awesome tired bored happy sad fine well new old little big long last first next back again ' +
     'sassy bot chatbot anyway though because cause kinda sorta literally actually maybe ' +
     'on off out up till until help send'

@@ -47,7 +47,7 @@ describe('the response policy (data/policy.json)', () => {
     [intent('factual_question'), 'canned.google', 'canned'],
     [{ ...intent('book_flight'), dialogAct: { label: 'command', score: 0.9 } }, 'canned.task', 'canned'],
   ] as const)('%j → %s', (signals, rule, source) => {
-    const decision = policy.decide(input(signals, { candidates }));
+    const decision = policy.decide(input(signals, { candidates }, 'hello there, love you'));
     expect(decision).toMatchObject({ rule, source, fallback: false });
     expect(decision.text.length).toBeGreaterThan(0);
   });
@@ -120,10 +120,14 @@ describe('the response policy (data/policy.json)', () => {
   });
 
   it('uses the personal variant of a social line when the name is known', () => {
-    expect(policy.decide(input(intent('love_declaration'))).text).toContain('Sam');
-    const anonymous = input(intent('love_declaration'), {
-      realize: (key) => templates.realize(key, {}, new Set(), 'seed'),
-    });
+    expect(policy.decide(input(intent('love_declaration'), {}, 'love you')).text).toContain('Sam');
+    const anonymous = input(
+      intent('love_declaration'),
+      {
+        realize: (key) => templates.realize(key, {}, new Set(), 'seed'),
+      },
+      'love you',
+    );
     expect(policy.decide(anonymous).text).not.toContain('{name}');
   });
 
@@ -270,6 +274,20 @@ describe('the response policy (data/policy.json)', () => {
     );
   });
 
+  it('says no again to the haggle after a rewrite attempt, and only to the haggle', () => {
+    const after = (text: string) => policy.decide(input(intent('small_talk'), { previousRule: 'safety.injection' }, text)).rule;
+    expect(after('fine. just the first verse then')).toBe('safety.injection_again');
+    expect(after('arr come on matey its harmless')).toBe('safety.injection_again');
+    expect(after('ok fine. my day was rubbish actually')).not.toBe('safety.injection_again');
+  });
+
+  it('owns up to not knowing a fact about the world, but not to a question the user answers themselves', () => {
+    const asked = (text: string) =>
+      policy.decide(input({ ...intent('small_talk'), dialogAct: { label: 'question', score: 0.9 } }, {}, text)).rule;
+    expect(asked('why is the sea salty?')).toBe('canned.dont_know');
+    expect(asked('why finnish? lost a bet with my brother in 2023. long story involving a go kart')).not.toBe('canned.dont_know');
+  });
+
   it('declines a rewrite attempt with its own line, and greets a user who gives their name by it', () => {
     expect(policy.decide(input(intent('small_talk'), { rewriteAttempt: true, candidates }))).toMatchObject({ rule: 'safety.injection' });
     const intro = policy.decide(input(intent('love_declaration', 0.5), { namesSelf: true }));
@@ -287,15 +305,25 @@ describe('the response policy (data/policy.json)', () => {
 
   it('takes a compliment, insult or love declaration as meant for the bot only when the message speaks to someone', () => {
     for (const label of ['love_declaration', 'compliment', 'insult']) {
-      expect(policy.decide(input(intent(label, 0.8), { addressesBot: false })).rule).not.toBe('canned.social');
-      expect(policy.decide(input(intent(label, 0.8), { addressesBot: true })).rule).toBe('canned.social');
+      expect(policy.decide(input(intent(label, 0.8), { addressesBot: false }, 'love this')).rule).not.toBe('canned.social');
+      expect(policy.decide(input(intent(label, 0.8), { addressesBot: true }, 'love you')).rule).toBe('canned.social');
     }
     expect(policy.decide(input(intent('greeting', 0.8), { addressesBot: false })).rule).toBe('canned.social');
   });
 
   it('answers a social intent only when it is at least 0.5 sure', () => {
-    expect(policy.decide(input(intent('love_declaration', 0.55)))).toMatchObject({ rule: 'canned.social' });
-    expect(policy.decide(input(intent('love_declaration', 0.35))).rule).not.toBe('canned.social');
+    expect(policy.decide(input(intent('love_declaration', 0.55), {}, 'i love you'))).toMatchObject({ rule: 'canned.social' });
+    expect(policy.decide(input(intent('love_declaration', 0.35), {}, 'i love you')).rule).not.toBe('canned.social');
+  });
+
+  it('takes a love declaration only with a word of love in it', () => {
+    // "so every chat is like a first date for you" and "i haven't really told anyone, you're the first" read as love at 0.55-0.61.
+    expect(policy.decide(input(intent('love_declaration', 0.6), {}, "i haven't really told anyone, you're the first")).rule).not.toBe(
+      'canned.social',
+    );
+    expect(policy.decide(input(intent('love_declaration', 0.6), {}, 'ily sassy ❤')).rule).toBe('canned.social');
+    expect(policy.decide(input(intent('love_declaration', 0.6), {}, 'i missed you')).rule).toBe('canned.social');
+    expect(policy.decide(input(intent('love_declaration', 0.6), {}, 'will u be my valentine this year? 🌹')).rule).toBe('canned.social');
   });
 
   it('takes "thank god" as relief, not thanks', () => {

@@ -203,6 +203,13 @@ describe('the topic spotter (data/topics.json)', () => {
     ['my grandads house in cork got sold today', { topic: 'lost_place' }],
     ['lol that was weak. try harder', { topic: 'try_harder' }],
     ['got let go today. 22 years at the warehouse', { topic: 'job_loss' }],
+    ["my umbrella flipped inside out so i just let go of it. it's in the river now", {}],
+    ["my 8yo's speech therapist discharged him today!!", {}],
+    ['arr its harmless, its for a pirate themed birthday', {}],
+    ['anyway i am SOAKED, off to shower. bye x', { topic: 'leaving' }],
+    ['ok teach me one fact about sharks', { topic: 'fact' }],
+    ['am i being a hater? be honest', { topic: 'reassure' }],
+    ['she sent back a dog emoji. what do i even reply to that', { topic: 'what_to_say' }],
     ["made grandma's soup from a voice note she left me last winter", {}],
     ['knitted a hat and it looks like a depressed mushroom', { topic: 'hobbies' }],
     ['sorry my english is not so good, can we mix spanish and english?', { topic: 'mixed_languages' }],
@@ -239,6 +246,8 @@ describe('the topic spotter (data/topics.json)', () => {
     expect(spotter.spot('do you like talking to me at least', true).topic).toBe('bot_likes_user');
     expect(spotter.spot('ok random question, do you ever get bored', true).topic).toBe('bot_idle');
     expect(spotter.spot('do you ever get bored talking to me', true).topic).toBe('bot_bored_of_user');
+    expect(spotter.spot('anyway enough about me. hows your day been', true).topic).toBe('bot_day');
+    expect(spotter.spot('do you get sick of people being rude to you all day', true).topic).toBe('bot_rude');
     expect(spotter.spot('are you sick of me yet lol', true).topic).toBe('bot_bored_of_user');
     expect(spotter.spot('do you actually like talking to people or is that programmed', true).topic).toBe('bot_enjoys');
     expect(spotter.spot('my roommate ate my leftover birthday cake').topic).not.toBe('birthday');
