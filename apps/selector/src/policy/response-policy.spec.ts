@@ -160,7 +160,9 @@ describe('the response policy (data/policy.json)', () => {
       text: 'Ugh, the audacity.',
     });
     expect(policy.decide(input(negative, { candidates: tone(0.45) })).rule).toBe('canned.mood');
-    expect(policy.decide(input({ dialogAct: { label: 'statement', score: 0.9 } }, { candidates: tone(0.2) })).rule).toBe('canned.engage');
+    expect(policy.decide(input({ dialogAct: { label: 'statement', score: 0.9 } }, { candidates: tone(0.2), turnCount: 1 })).rule).toBe(
+      'canned.engage',
+    );
     // Not to a question, nor to the turn after an injection attempt.
     for (const question of ['are they loud?', 'ive never had one. are they loud', 'i love hiking'])
       expect(policy.decide(input(negative, { candidates: tone(0.55) }, question)).rule).not.toBe('generative.tone');
@@ -371,6 +373,15 @@ describe('the response policy (data/policy.json)', () => {
     });
   });
 
+  it('says a warm goodbye after a heavy topic, and keeps the thanks line for thanks', () => {
+    expect(policy.decide(input(intent('small_talk'), { afterTopic: 'grief', topic: 'leaving' }, 'bye x')).rule).toBe('canned.bye_gentle');
+    expect(policy.decide(input(intent('goodbye', 0.9), { afterTopic: 'illness' }, 'gotta go')).rule).toBe('canned.bye_gentle');
+    expect(policy.decide(input(intent('goodbye', 0.9), { afterTopic: 'illness' }, 'thanks for listening. bye')).rule).toBe(
+      'canned.thanks_bye',
+    );
+    expect(policy.decide(input(intent('goodbye', 0.9), {}, 'bye')).rule).toBe('canned.social');
+  });
+
   // The persona's own line from retrieval (origin house); a corpus line is a stranger's life ("class and then volleyball class").
   const persona = { retrieval: { text: "I have you, don't I?", score: 0.8, origin: 'house' } };
 
@@ -391,13 +402,35 @@ describe('the response policy (data/policy.json)', () => {
     expect(policy.decide(input(intent('small_talk'), { asksBot: true, topic: 'weekend' }))).toMatchObject({ rule: 'canned.bot_topic' });
   });
 
+  it('asks how an opening story feels instead of asking for the story, and gently how they are after a low moment', () => {
+    const story = { ...intent('small_talk'), dialogAct: { label: 'statement', score: 0.9 } };
+    const decide = (over: Partial<PolicyInput>, text = 'lambing season. been up since 3') =>
+      policy.decide(input(story, { addressesBot: false, ...over }, text)).rule;
+    expect(decide({})).toBe('canned.engage_first');
+    expect(decide({}, 'why is the sea salty?')).not.toBe('canned.engage_first');
+    expect(decide({}, "rainy sunday, kids bouncing off the walls. give me ideas that don't involve screens")).not.toBe(
+      'canned.engage_first',
+    );
+    expect(decide({}, "it was there 4 seconds and i didn't get a photo but i SAW it")).not.toBe('canned.engage_low');
+    expect(decide({ turnCount: 1 })).toBe('canned.engage');
+    expect(decide({ addressesBot: true }, "you're basically a magic 8 ball with extra steps")).not.toBe('canned.engage_first');
+    // A low moment gets a gentle question at any turn.
+    expect(decide({}, "didn't get into the masters. second year in a row")).toBe('canned.engage_low');
+    expect(decide({ turnCount: 2 }, 'the house is very quiet since harold moved into the care home')).toBe('canned.engage_low');
+  });
+
   it("names the story's subject before the generic line, but not to a question, an ask, or where sadness or nerves were heard lately", () => {
     const story = { ...intent('small_talk'), dialogAct: { label: 'statement', score: 0.9 } };
     const withSubject = (over: Partial<PolicyInput> = {}, text = 'the printer on floor 3 has a sticky note on it') =>
       policy.decide(
         input(
           story,
-          { addressesBot: false, realize: (key) => templates.realize(key, { subject: 'printer' }, new Set(), 'seed'), ...over },
+          {
+            addressesBot: false,
+            turnCount: 1,
+            realize: (key) => templates.realize(key, { subject: 'printer' }, new Set(), 'seed'),
+            ...over,
+          },
           text,
         ),
       );

@@ -207,6 +207,8 @@ describe('the topic spotter (data/topics.json)', () => {
     ["my 8yo's speech therapist discharged him today!!", {}],
     ['arr its harmless, its for a pirate themed birthday', {}],
     ['anyway i am SOAKED, off to shower. bye x', { topic: 'leaving' }],
+    ['the whole class heard', {}],
+    ['the whole class was so boring', { topic: 'school' }],
     ['ok teach me one fact about sharks', { topic: 'fact' }],
     ['am i being a hater? be honest', { topic: 'reassure' }],
     ['she sent back a dog emoji. what do i even reply to that', { topic: 'what_to_say' }],
