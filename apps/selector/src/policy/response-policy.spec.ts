@@ -373,6 +373,12 @@ describe('the response policy (data/policy.json)', () => {
     });
   });
 
+  it("answers someone close moving away from the farewell lines, not a sure 'excited' tone", () => {
+    const sure = { retrieval: { text: 'That sounds great. I want a full report after.', score: 0.85, origin: 'tone' } };
+    expect(policy.decide(input(intent('small_talk'), { topic: 'farewell', candidates: sure })).rule).toBe('canned.topic');
+    expect(policy.decide(input(intent('small_talk'), { topic: 'weekend', candidates: sure })).rule).toBe('generative.tone_sure');
+  });
+
   it('says a warm goodbye after a heavy topic, and keeps the thanks line for thanks', () => {
     expect(policy.decide(input(intent('small_talk'), { afterTopic: 'grief', topic: 'leaving' }, 'bye x')).rule).toBe('canned.bye_gentle');
     expect(policy.decide(input(intent('goodbye', 0.9), { afterTopic: 'illness' }, 'gotta go')).rule).toBe('canned.bye_gentle');

@@ -208,6 +208,7 @@ describe('the topic spotter (data/topics.json)', () => {
     ['arr its harmless, its for a pirate themed birthday', {}],
     ['anyway i am SOAKED, off to shower. bye x', { topic: 'leaving' }],
     ['the whole class heard', {}],
+    ["my best mate's moving to glasgow next month", { topic: 'farewell' }],
     ['the whole class was so boring', { topic: 'school' }],
     ['ok teach me one fact about sharks', { topic: 'fact' }],
     ['am i being a hater? be honest', { topic: 'reassure' }],
