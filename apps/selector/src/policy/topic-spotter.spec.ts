@@ -34,6 +34,8 @@ describe('the topic spotter (data/topics.json)', () => {
     ['we said goodbye to my dad this morning. the nurses were lovely', { topic: 'grief', relation: 'dad' }],
     ['had to have my dog put down this morning lol', { topic: 'grief', relation: 'dog' }],
     ['we had to put our cat to sleep', { topic: 'grief' }],
+    ['my cat had to be put to sleep this morning', { topic: 'grief', relation: 'cat' }],
+    ['she was put down for a nap at 2 and woke at 2:10', {}],
     ['my aunt is in hospice now', { topic: 'illness', relation: 'aunt' }],
     ["my dad's surgery went fine, he's already complaining about the food", { topic: 'recovery', relation: 'dad' }],
     ['biopsy came back clear!!', { topic: 'recovery' }],
